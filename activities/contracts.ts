@@ -76,6 +76,8 @@ export interface SplitResult {
   files: number;
   bytesRead: number;
   bytesWritten: number;
+  /** CPU time the split spent (user + system), for the cost comparison between connectors. */
+  cpuMs: number;
   /** Key of the JSON list of DataFile descriptors this split wrote. */
   resultKey: string;
 }
@@ -106,6 +108,19 @@ export interface LegacyInput {
   destination: { namespace: string; table: string };
 }
 
+export interface LegacyResult extends CommitResult {
+  cost: MovementCost;
+}
+
+/** What a movement cost, compared between connectors on the dashboard. */
+export interface MovementCost {
+  cpuMs: number;
+  bytesRead: number;
+  bytesWritten: number;
+  /** Bytes of intermediate (staging) tables: the legacy connector writes one, the new connectors none. */
+  intermediateBytes: number;
+}
+
 export interface ValidationInput {
   movementId: string;
   tableA: { namespace: string; table: string; snapshotId?: string };
@@ -132,6 +147,7 @@ export interface MovementOutcome {
   rows: number;
   files: number;
   snapshotId: string;
+  cost: MovementCost;
   validation?: ValidationSummary;
   durationsMs: Record<string, number>;
 }
@@ -151,7 +167,7 @@ export interface MovementActivities {
   planSplits(job: MovementJob, backup: ResolvedBackup): Promise<SplitPlan>;
   compactSplit(input: SplitInput): Promise<SplitResult>;
   commitMovement(input: CommitInput): Promise<CommitResult>;
-  legacyMove(input: LegacyInput): Promise<CommitResult & { rowsRead: number }>;
+  legacyMove(input: LegacyInput): Promise<LegacyResult>;
   validateOutputs(input: ValidationInput): Promise<ValidationSummary>;
   sendAlert(input: AlertInput): Promise<void>;
 }

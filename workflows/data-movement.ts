@@ -16,6 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type {
   CommitResult,
+  MovementCost,
   DataMovementInput,
   Decision,
   MovementActivities,
@@ -41,6 +42,7 @@ interface ConnectorRun {
   backup: ResolvedBackup;
   commit: CommitResult;
   splits: number;
+  cost: MovementCost;
   durationsMs: Record<string, number>;
 }
 
@@ -81,7 +83,7 @@ export async function DataMovement(input: DataMovementInput): Promise<MovementOu
       { key: CASSBERG_CONNECTOR, value: outcome.connector },
       { key: CASSBERG_OUTCOME, value: verdict },
     ]);
-    upsertMemo({ summary: summarize(outcome) });
+    upsertMemo({ summary: summarize(outcome), rows: outcome.rows, cost: outcome.cost, durationsMs: outcome.durationsMs });
     return outcome;
   } catch (err) {
     progress.phase = 'failed';
@@ -149,6 +151,7 @@ async function runShadow(
       details: { reportKey: validation.reportKey, onlyInLegacy: validation.onlyInA, onlyInNew: validation.onlyInB },
     });
   }
+  upsertMemo({ shadow: { connector: shadow.connector, rows: shadow.commit.rows, cost: shadow.cost, durationsMs: shadow.durationsMs } });
   const outcome = outcomeOf(job, decision, primary, false);
   outcome.validation = validation;
   return outcome;
@@ -165,8 +168,8 @@ async function runConnector(
     const { resolveBackup, legacyMove } = proxyActivities<MovementActivities>(legacyActivity);
     const started = Date.now();
     const backup = await resolveBackup(job);
-    const commit = await legacyMove({ job, backup, commitId, destination });
-    return { connector, backup, commit, splits: 1, durationsMs: { legacy: Date.now() - started } };
+    const { cost, ...commit } = await legacyMove({ job, backup, commitId, destination });
+    return { connector, backup, commit, splits: 1, cost, durationsMs: { legacy: Date.now() - started } };
   }
   const workflowId = `${commitId}/move-${connector}`;
   progress.children.push(workflowId);
@@ -174,7 +177,9 @@ async function runConnector(
     workflowId,
     args: [{ job, connector, destination, commitId }],
   });
-  return { connector, backup: result.backup, commit: result.commit, splits: result.plan.splitCount, durationsMs: result.durationsMs };
+  const { cpuMs, bytesRead, bytesWritten } = result.splits;
+  const cost = { cpuMs, bytesRead, bytesWritten, intermediateBytes: 0 };
+  return { connector, backup: result.backup, commit: result.commit, splits: result.plan.splitCount, cost, durationsMs: result.durationsMs };
 }
 
 function outcomeOf(job: MovementJob, decision: Decision, run: ConnectorRun, fallbackTaken: boolean): MovementOutcome {
@@ -188,6 +193,7 @@ function outcomeOf(job: MovementJob, decision: Decision, run: ConnectorRun, fall
     rows: run.commit.rows,
     files: run.commit.files,
     snapshotId: run.commit.snapshotId,
+    cost: run.cost,
     durationsMs: { ...run.durationsMs },
   };
 }

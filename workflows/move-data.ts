@@ -33,7 +33,7 @@ export interface MoveDataResult {
   backup: ResolvedBackup;
   plan: Omit<SplitPlan, 'preview'>;
   commit: CommitResult;
-  splits: { rows: number; files: number; bytesRead: number; bytesWritten: number };
+  splits: { rows: number; files: number; bytesRead: number; bytesWritten: number; cpuMs: number };
   durationsMs: Record<string, number>;
 }
 
@@ -53,6 +53,7 @@ export interface SplitTotals {
   files: number;
   bytesRead: number;
   bytesWritten: number;
+  cpuMs: number;
 }
 
 export interface MoveDataProgress {
@@ -96,7 +97,7 @@ export async function MoveData(input: MoveDataInput): Promise<MoveDataResult> {
   progress.phase = 'compacting';
   const stagingPrefix = `staging/${input.commitId}/${input.connector}`;
   const totals = await timed('compact', async () => {
-    const sum: SplitTotals = { splitsDone: 0, rows: 0, files: 0, bytesRead: 0, bytesWritten: 0 };
+    const sum: SplitTotals = { splitsDone: 0, rows: 0, files: 0, bytesRead: 0, bytesWritten: 0, cpuMs: 0 };
     for (let from = 0; from < plan.splitCount; from += SPLITS_PER_BATCH) {
       const to = Math.min(plan.splitCount, from + SPLITS_PER_BATCH);
       const batch = await executeChild(MoveDataBatch, {
@@ -131,7 +132,7 @@ export async function MoveData(input: MoveDataInput): Promise<MoveDataResult> {
 /** Runs splits [from, to) with at most `concurrency` compaction activities in flight. */
 export async function MoveDataBatch(input: MoveDataBatchInput): Promise<SplitTotals> {
   const { compactSplit } = proxyActivities<MovementActivities>(compactionActivity);
-  const totals: SplitTotals = { splitsDone: 0, rows: 0, files: 0, bytesRead: 0, bytesWritten: 0 };
+  const totals: SplitTotals = { splitsDone: 0, rows: 0, files: 0, bytesRead: 0, bytesWritten: 0, cpuMs: 0 };
   setHandler(batchProgress, () => totals);
   let next = input.from;
   const runOne = async (): Promise<void> => {
@@ -160,4 +161,5 @@ function addTotals(sum: SplitTotals, add: SplitTotals): void {
   sum.files += add.files;
   sum.bytesRead += add.bytesRead;
   sum.bytesWritten += add.bytesWritten;
+  sum.cpuMs += add.cpuMs;
 }
