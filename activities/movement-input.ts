@@ -1,0 +1,50 @@
+// The DataMovement input, validated with zod wherever it enters: the CLI, schedules, and the workflow's
+// first activity (so `temporal workflow start --input '…'` gets the same checks). Errors name the field path.
+import { z } from 'zod';
+import { InvalidConfigError } from '../engine/errors.ts';
+import type { DataMovementInput, MovementJob } from './contracts.ts';
+
+const identifier = z.string().min(1).max(222).regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only');
+const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 instant');
+
+export const dataMovementInputSchema = z.strictObject({
+  source: z.strictObject({
+    backupUrl: z.string().regex(/^(s3|file):\/\//, 'an s3:// or file:// URL'),
+    cluster: z.string().min(1),
+    keyspace: identifier,
+    table: identifier,
+  }),
+  asOf: instant.optional(),
+  destination: z.strictObject({
+    catalog: z.string().min(1).optional(),
+    namespace: identifier,
+    table: identifier,
+  }),
+  options: z
+    .strictObject({
+      consistency: z.enum(['ONE', 'LOCAL_ONE', 'QUORUM', 'LOCAL_QUORUM', 'EACH_QUORUM', 'ALL']).optional(),
+      referenceTime: instant.optional(),
+      writetime: z.boolean().optional(),
+      connector: z.string().min(1).optional(),
+      mode: z.enum(['primary', 'shadow']).optional(),
+      maxSplits: z.number().int().min(1).max(100_000).optional(),
+      maxConcurrency: z.number().int().min(1).max(1_000).optional(),
+      injectFailure: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
+export function parseMovementInput(input: unknown): DataMovementInput {
+  const parsed = dataMovementInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join('.') || '(input)';
+    throw new InvalidConfigError(`DataMovement input: ${field}: ${issue.message}`, { field });
+  }
+  return parsed.data;
+}
+
+export function toMovementJob(input: unknown, movementId: string): MovementJob {
+  const parsed = parseMovementInput(input);
+  return { ...parsed, movementId, options: { consistency: 'LOCAL_ONE', ...parsed.options } };
+}
