@@ -9,6 +9,7 @@ import { scanBatches, planFiles } from '../../../engine/iceberg/scan.ts';
 import { commitSnapshot } from '../../../engine/iceberg/snapshot-producer.ts';
 import { schemaFromCassandraTable, type CassandraColumn } from '../../../engine/iceberg/spec/cql-mapping.ts';
 import { compareTables } from '../../../engine/validation/compare.ts';
+import { validateSnapshots } from '../../../engine/validation/iceberg-snapshots.ts';
 import { arrowTable, tempWarehouse, type Row, type Warehouse } from './fixtures.ts';
 
 const COLUMNS: CassandraColumn[] = [
@@ -72,5 +73,18 @@ describe('scan and validate Iceberg snapshots', () => {
     assert.deepEqual(diff.columnMismatches, { v: 1 });
     const old = await compareTables(source(c), source(m, 3n), { primaryKey: ['id', 'ck'] });
     assert.equal(old.onlyInA + old.onlyInB, 0);
+  });
+
+  it('validateSnapshots takes the key from identifier fields and stores its report beside table B', async () => {
+    const report = await validateSnapshots(wh, { id: c }, { id: m, snapshotId: '3' }, { reportName: 'mv-1' });
+    assert.deepEqual(report.primaryKey, ['id', 'ck']);
+    assert.equal(report.snapshotB, '3');
+    assert.equal(report.onlyInA + report.onlyInB, 0);
+    const stored = JSON.parse(new TextDecoder().decode(await wh.io.read(report.reportLocation)));
+    assert.equal(stored.similarityPercent, 100);
+    assert.match(report.reportLocation, /ks\/new_out\/validation\/mv-1\.json$/);
+    const other: TableIdentifier = { namespace: ['ks'], name: 'other' };
+    await createTable(wh, other, { tableUuid: '33333333-3333-4333-8333-333333333333', location: `${wh.url}/ks/other`, schema: schemaFromCassandraTable(COLUMNS.slice(0, 3)) });
+    await assert.rejects(validateSnapshots(wh, { id: c }, { id: other }, { reportName: 'x' }), /different schemas/);
   });
 });
