@@ -1,12 +1,14 @@
 // Table operations over a catalog: create, load, and commit with compare-and-swap and retry.
 // A commit writes `NNNNN-<uuid>.metadata.json` and swaps the catalog pointer; nothing is visible
 // before the swap. On a lost race the attempt's own files are deleted and the change is rebuilt
-// from fresh metadata; when the outcome is unknown nothing is deleted.
+// from fresh metadata; when the outcome is unknown nothing is deleted. With a catalog that writes
+// metadata itself (REST), the changes go to the server instead and no metadata file is written here.
 
 import { createHash, randomUUID } from 'node:crypto';
 import { CassbergError, CommitConflictError, CommitStateUnknownError } from '../errors.ts';
 import type { FileIO } from './io.ts';
-import type { SqlCatalog, TableIdentifier } from './catalog/sql.ts';
+import { writesMetadata, type Catalog, type ServerSideCatalog } from './catalog/catalog.ts';
+import type { TableIdentifier } from './catalog/sql.ts';
 import { readTableMetadata, writeTableMetadata } from './spec/table-metadata-serde.ts';
 import type { TableMetadata } from './spec/table-metadata.ts';
 import { applyUpdates, checkRequirements, newTableMetadata, type NewTableInput, type TableChanges } from './spec/table-update.ts';
@@ -35,21 +37,35 @@ export function parseMetadataVersion(location: string): number {
   return m ? Number(m[1]) : -1;
 }
 
-export interface TableContext { catalog: SqlCatalog; io: FileIO }
+export interface TableContext { catalog: Catalog; io: FileIO }
 
 export async function loadTable(ctx: TableContext, id: TableIdentifier): Promise<LoadedTable> {
+  if (writesMetadata(ctx.catalog)) {
+    const t = await ctx.catalog.loadTable(id);
+    if (!t) throw new CassbergError('PreconditionFailed', `table ${id.namespace.join('.')}.${id.name} does not exist`);
+    return { id, ...t };
+  }
   const metadataLocation = await ctx.catalog.metadataLocation(id);
   if (!metadataLocation) throw new CassbergError('PreconditionFailed', `table ${id.namespace.join('.')}.${id.name} does not exist`);
   return { id, metadataLocation, metadata: readTableMetadata(await ctx.io.read(metadataLocation)) };
 }
 
 export async function tableExists(ctx: TableContext, id: TableIdentifier): Promise<boolean> {
+  if (writesMetadata(ctx.catalog)) return (await ctx.catalog.loadTable(id)) !== null;
   return (await ctx.catalog.metadataLocation(id)) !== null;
 }
 
-/** Writes metadata version 0 and registers it; the table's files go under `input.location`. */
+/**
+ * Writes metadata version 0 and registers it; the table's files go under `input.location`. A
+ * catalog that writes metadata itself creates the table from the same schema, spec and properties,
+ * but assigns its own table UUID (and may re-assign field ids): use the returned metadata.
+ */
 export async function createTable(ctx: TableContext, id: TableIdentifier, input: Omit<NewTableInput, 'nowMs'> & { nowMs?: number }): Promise<LoadedTable> {
   const metadata = newTableMetadata({ ...input, nowMs: input.nowMs ?? Date.now() });
+  if (writesMetadata(ctx.catalog)) {
+    const t = await ctx.catalog.createTable(id, { location: metadata.location, schema: metadata.schemas[0]!, spec: metadata.partitionSpecs[0]!, properties: metadata.properties });
+    return { id, ...t };
+  }
   // Random name: a repeated create that loses on "already exists" deletes only its own file.
   const metadataLocation = metadataFileLocation(metadata.location, 0, randomUUID());
   await ctx.io.write(metadataLocation, writeTableMetadata(metadata));
@@ -97,6 +113,12 @@ export async function commitTable(ctx: TableContext, id: TableIdentifier, build:
       for (const f of changes.cleanup ?? []) await ctx.io.delete(f);
       throw err;
     }
+    if (writesMetadata(ctx.catalog)) {
+      const table = await commitOnServer(ctx, ctx.catalog, id, changes);
+      if (table) return { table, committed: true, attempts: attempt + 1 };
+      await sleep(backoffMs(attempt, opts.minWaitMs ?? 20, opts.maxWaitMs ?? 2000));
+      continue;
+    }
     next.metadataLog.push({ metadataFile: base.metadataLocation, timestampMs: base.metadata.lastUpdatedMs });
     const maxLog = Number(next.properties['write.metadata.previous-versions-max'] ?? 100);
     if (next.metadataLog.length > maxLog) next.metadataLog.splice(0, next.metadataLog.length - maxLog);
@@ -119,6 +141,22 @@ export async function commitTable(ctx: TableContext, id: TableIdentifier, build:
     await sleep(backoffMs(attempt, opts.minWaitMs ?? 20, opts.maxWaitMs ?? 2000));
   }
   throw new CommitConflictError(`commit ${opts.commitId} of ${id.name}: gave up after ${maxAttempts} attempts`, { table: id.name, attempts: maxAttempts });
+}
+
+/**
+ * Sends the changes to a catalog that applies them itself: the table on success, null after a
+ * conflict (the attempt's files are deleted; the caller retries). Any other error deletes the
+ * attempt's files too, except CommitStateUnknownError, after which nothing is deleted.
+ */
+async function commitOnServer(ctx: TableContext, catalog: ServerSideCatalog, id: TableIdentifier, changes: TableChanges & { cleanup?: string[] }): Promise<LoadedTable | null> {
+  try {
+    return { id, ...(await catalog.commitTable(id, { updates: changes.updates, requirements: changes.requirements })) };
+  } catch (err) {
+    if (err instanceof CommitStateUnknownError) throw err;
+    for (const f of changes.cleanup ?? []) await ctx.io.delete(f);
+    if (err instanceof CommitConflictError) return null;
+    throw err;
+  }
 }
 
 function backoffMs(attempt: number, min: number, max: number): number {

@@ -96,7 +96,7 @@ function sortOrderFromJson(o: Json): SortOrder {
   };
 }
 
-function snapshotToJson(s: Snapshot): Json {
+export function snapshotToJson(s: Snapshot): Json {
   return {
     'snapshot-id': s.snapshotId, 'parent-snapshot-id': s.parentSnapshotId ?? undefined, 'sequence-number': s.sequenceNumber,
     'timestamp-ms': s.timestampMs, 'manifest-list': s.manifestList, summary: s.summary, 'schema-id': s.schemaId,
