@@ -26,7 +26,8 @@ function isValid(d: Data, i: number): boolean {
 const textDecoder = new TextDecoder();
 
 /** The value at row `i` of a column chunk, in the representation of spec/conversions.ts. */
-export function valueAt(d: Data, type: PrimitiveType, i: number): IcebergValue | null {
+/** `stringsAsBytes`: metrics compare UTF-8 bytes (code-point order) and skip decoding every string. */
+export function valueAt(d: Data, type: PrimitiveType, i: number, stringsAsBytes = false): IcebergValue | null {
   if (!isValid(d, i)) return null;
   const values = d.values as ArrayLike<number | bigint> & { subarray?: unknown };
   switch (type.kind) {
@@ -36,7 +37,7 @@ export function valueAt(d: Data, type: PrimitiveType, i: number): IcebergValue |
     case 'string': case 'binary': {
       const offs = d.valueOffsets as Int32Array;
       const bytes = (d.values as Uint8Array).subarray(offs[i]!, offs[i + 1]!);
-      return type.kind === 'string' ? textDecoder.decode(bytes) : bytes;
+      return type.kind === 'string' && !stringsAsBytes ? textDecoder.decode(bytes) : bytes;
     }
     case 'uuid': case 'fixed': {
       const w = type.kind === 'fixed' ? type.length : 16;
@@ -63,6 +64,7 @@ export function computeColumnMetrics(table: Table, schema: Schema, truncateLengt
     if (!column) return;
     if (!isPrimitive(field.type)) return;
     const type = field.type;
+    const order: PrimitiveType = type.kind === 'string' ? { kind: 'binary' } : type;
     const isFloat = type.kind === 'float' || type.kind === 'double';
     let nulls = 0;
     let nans = 0;
@@ -70,18 +72,18 @@ export function computeColumnMetrics(table: Table, schema: Schema, truncateLengt
     let max: IcebergValue | null = null;
     for (const d of column.data) {
       for (let i = 0; i < d.length; i++) {
-        const v = valueAt(d, type, i);
+        const v = valueAt(d, type, i, true);
         if (v === null) { nulls++; continue; }
         if (isFloat && Number.isNaN(v)) { nans++; continue; }
-        if (min === null || less(type, v, min)) min = v;
-        if (max === null || less(type, max, v)) max = v;
+        if (min === null || less(order, v, min)) min = v;
+        if (max === null || less(order, max, v)) max = v;
       }
     }
     out.nullValueCounts.set(field.id, nulls);
     if (isFloat) out.nanValueCounts.set(field.id, nans);
     if (min !== null && max !== null) {
-      out.lowerBounds.set(field.id, truncateLower(type, toBytes(type, min), truncateLength));
-      const upper = truncateUpper(type, toBytes(type, max), truncateLength);
+      out.lowerBounds.set(field.id, truncateLower(type, toBytes(order, min), truncateLength));
+      const upper = truncateUpper(type, toBytes(order, max), truncateLength);
       if (upper) out.upperBounds.set(field.id, upper);
     }
   });
