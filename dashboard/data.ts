@@ -57,8 +57,11 @@ export interface DashboardSources {
   client: Client;
   namespace: string;
   temporalUi: string;
-  /** The tables each non-legacy connector should own, from the Controller rules (cluster.keyspace.table → connector). */
-  targets?: () => Promise<Array<{ table: string; connector: string }>>;
+  /**
+   * The connector the Controller's current rules route each table to, for the tables seen in visibility
+   * (`table` is keyspace.table); a table routed to the legacy connector is not a migration target.
+   */
+  targets?: (seen: Array<{ cluster: string; table: string }>) => Promise<Array<{ table: string; connector: string }>>;
   limit?: number;
 }
 
@@ -131,9 +134,10 @@ async function migrationTargets(movements: MovementRow[], sources: DashboardSour
   const latest = new Map<string, MovementRow>();
   for (const m of movements) if (m.status !== 'RUNNING' && !latest.has(m.table)) latest.set(m.table, m);
   // Without Controller rules, every table seen counts, with any non-legacy connector as the goal.
+  const seen = [...new Map(movements.map((m) => [`${m.cluster}/${m.table}`, { cluster: m.cluster, table: m.table }])).values()];
   const wanted = sources.targets
-    ? await sources.targets()
-    : [...new Set(movements.map((m) => m.table))].map((table) => ({ table, connector: '*' }));
+    ? (await sources.targets(seen)).filter((t) => t.connector !== 'legacy')
+    : [...new Set(seen.map((s) => s.table))].map((table) => ({ table, connector: '*' }));
   return wanted.map(({ table, connector }) => {
     const last = latest.get(table);
     const usedTarget = last !== undefined && (connector === '*' ? last.connector !== 'legacy' : last.connector === connector);
