@@ -1,0 +1,91 @@
+// The cassberg worker: builds the activities' dependencies once (S3 client, buckets), connects to Temporal and
+// polls the configured task queue. `tsx worker.ts [--config file]` runs it in the foreground; `cassberg dev up`
+// starts it in the background; tests call createWorker() against their own servers.
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { fileURLToPath } from 'node:url';
+import { createActivities, type ActivityDeps } from './activities/index.ts';
+import { loadConfig, type CassbergConfig } from './dev/config.ts';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from './dev/connection.ts';
+import { CassbergError } from './engine/errors.ts';
+import { createS3Client } from './engine/storage/s3.ts';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+export interface CassbergWorkerOptions {
+  connection: TemporalConnectionOptions;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Bounds workflow-isolate memory (sdk-typescript#2227); the default suits a laptop. */
+  maxCachedWorkflows?: number;
+}
+
+export interface CassbergWorker {
+  worker: Worker;
+  /** Runs until shutdown() (or SIGINT/SIGTERM), then closes the connection. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export async function createWorker(opts: CassbergWorkerOptions): Promise<CassbergWorker> {
+  const connection = await NativeConnection.connect(opts.connection);
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: opts.namespace,
+      taskQueue: opts.taskQueue,
+      workflowsPath: WORKFLOWS_PATH,
+      activities: createActivities(opts.deps),
+      maxCachedWorkflows: opts.maxCachedWorkflows ?? 200,
+    });
+    return {
+      worker,
+      async run() {
+        try {
+          await worker.run();
+        } finally {
+          await connection.close();
+        }
+      },
+      shutdown: () => worker.shutdown(),
+    };
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+}
+
+export function s3ClientFromConfig(config: CassbergConfig): S3Client {
+  return createS3Client({ endpoint: config.s3.endpoint, region: config.s3.region, credentials: config.s3.credentials });
+}
+
+export function activityDepsFromConfig(config: CassbergConfig): ActivityDeps {
+  return { s3: s3ClientFromConfig(config), buckets: { ...config.s3.buckets } };
+}
+
+export async function createWorkerFromConfig(config: CassbergConfig): Promise<CassbergWorker> {
+  return createWorker({
+    connection: temporalConnectionOptions(config),
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: activityDepsFromConfig(config),
+  });
+}
+
+function configArg(argv: string[]): string | undefined {
+  const i = argv.indexOf('--config');
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    const config = loadConfig(configArg(process.argv));
+    const worker = await createWorkerFromConfig(config);
+    console.log(`cassberg worker: task queue ${config.temporal.taskQueue} on ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+    await worker.run();
+  } catch (err) {
+    console.error(err instanceof CassbergError ? `cassberg worker: ${err.message}` : err);
+    process.exitCode = 1;
+  }
+}
