@@ -7,6 +7,9 @@
 #   cassandra/lib  Apache Cassandra 5.0 (cassandra-all and its runtime jars from Maven Central);
 #                  scripts/cassandra/cassandra.sh runs it
 #   venv/          Python venv with PyIceberg, the independent reader the Iceberg tests compare against
+#   rest-catalog/  Apache Iceberg's REST catalog server (scripts/rest-catalog/install.sh), for the REST catalog tests
+#   Debian packages: postgresql (the PostgreSQL catalog and rules store tests start their own server) and
+#                  chromium (the dashboard test drives it headless); installed with apt-get when missing
 #
 # Idempotent: each step writes a stamp named after its version into stamps/ and is skipped while the stamp and the
 # tool are there, so a second run takes seconds and changes nothing. Each step prints how long it took.
@@ -19,6 +22,7 @@ CASSANDRA_VERSION=5.0.9
 PYICEBERG_VERSION=0.10.0
 GO_MIN=1.25
 
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${CASSBERG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cassberg}"
 STAMPS="$CACHE/stamps"
 mkdir -p "$CACHE/bin" "$STAMPS"
@@ -155,6 +159,24 @@ install_venv() {
   say installed
 }
 
+install_rest_catalog() {
+  local out; out="$(bash "$SCRIPT_DIR/rest-catalog/install.sh")"
+  say "${out:+ready}"
+}
+
+# Debian packages the tests need; apt-get only when one is missing, so a second run never touches apt.
+DEBIAN_PACKAGES=(postgresql chromium)
+install_debian_packages() {
+  local missing_pkgs=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing_pkgs+=("$p"); done
+  if [ ${#missing_pkgs[@]} -eq 0 ]; then say cached; return; fi
+  command -v apt-get >/dev/null 2>&1 || missing "${missing_pkgs[*]} (Debian packages; install them with your package manager)"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing_pkgs[@]}"
+  say "installed ${missing_pkgs[*]}"
+}
+
 total="$(now)"
 echo "cassberg bootstrap: tools in $CACHE"
 check_prerequisites
@@ -162,4 +184,6 @@ step "Temporal CLI $TEMPORAL_CLI_VERSION" install_temporal
 step "MinIO (snapshot ${MINIO_VERSION:7:8})" install_minio
 step "Cassandra $CASSANDRA_VERSION (Maven)" install_cassandra
 step "PyIceberg $PYICEBERG_VERSION venv" install_venv
+step "Iceberg REST catalog server" install_rest_catalog
+step "Debian: ${DEBIAN_PACKAGES[*]}" install_debian_packages
 echo "bootstrap: ready in $(elapsed "$total")s"

@@ -17,8 +17,10 @@ function binDir(): string | undefined {
   return versions[0] ? join(root, versions[0], 'bin') : undefined;
 }
 
+/** True, or a thrown error naming what is missing: the suites run against PostgreSQL or fail, never skip. */
 export function postgresAvailable(): boolean {
-  return binDir() !== undefined;
+  if (binDir() === undefined) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql: run scripts/bootstrap.sh');
+  return true;
 }
 
 function freePort(): Promise<number> {

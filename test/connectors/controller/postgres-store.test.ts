@@ -3,20 +3,23 @@ import { after, before, test } from 'node:test';
 import { decide } from '../../../connectors/controller/decide.ts';
 import { openControllerStore } from '../../../connectors/controller/open-store.ts';
 import { PostgresControllerStore, toPostgresPlaceholders } from '../../../connectors/controller/postgres-store.ts';
-import { startPostgres } from './fixtures/postgres.ts';
-import type { TestPostgres } from './fixtures/postgres.ts';
+import { startPostgres, type PostgresServer } from '../../harness/postgres.ts';
 
-let server: TestPostgres | undefined;
-before(() => { server = startPostgres(); });
+let server: PostgresServer | undefined;
+before(async () => { server = await startPostgres(); });
 after(() => server?.stop());
-const skip = () => (server ? false : 'PostgreSQL server binaries (initdb, pg_ctl) not installed');
+// The suite runs against a real server or fails: a missing PostgreSQL is an install problem, not a reason to skip.
+function pg(): PostgresServer {
+  if (!server) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not installed: run scripts/bootstrap.sh');
+  return server;
+}
 
 test('placeholders are numbered for pg', () => {
   assert.equal(toPostgresPlaceholders('SELECT ? , CAST(? AS INTEGER)'), 'SELECT $1 , CAST($2 AS INTEGER)');
 });
 
-test('PostgreSQL store: versions, history, rollback, invalid documents rejected', { skip: skip() }, async () => {
-  const store = await openControllerStore(server!.url);
+test('PostgreSQL store: versions, history, rollback, invalid documents rejected', async () => {
+  const store = await openControllerStore(pg().url);
   assert.ok(store instanceof PostgresControllerStore);
   try {
     assert.equal(await store.current(), undefined);
@@ -39,9 +42,9 @@ test('PostgreSQL store: versions, history, rollback, invalid documents rejected'
   }
 });
 
-test('PostgreSQL store: concurrent writers get distinct consecutive versions', { skip: skip() }, async () => {
-  const a = await openControllerStore(server!.url);
-  const b = await openControllerStore(server!.url);
+test('PostgreSQL store: concurrent writers get distinct consecutive versions', async () => {
+  const a = await openControllerStore(pg().url);
+  const b = await openControllerStore(pg().url);
   try {
     const start = (await a.current())?.version ?? 0;
     const writes = Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).write({ rules: [{ table: `t${i}`, connector: 'raw' }] }, { author: `w${i}` }));

@@ -10,8 +10,10 @@ import { parseJson } from '../../../engine/iceberg/spec/json.ts';
 
 export const VENV_PYTHON = process.env.CASSBERG_PYICEBERG_PYTHON ?? join(homedir(), '.cache/cassberg/venv/bin/python');
 
+/** True, or a thrown error naming what is missing: the suite runs against PyIceberg or fails, never skips. */
 export function pyicebergAvailable(): boolean {
-  return existsSync(VENV_PYTHON);
+  if (!existsSync(VENV_PYTHON)) throw new Error(`PyIceberg venv not found at ${VENV_PYTHON}: run scripts/bootstrap.sh`);
+  return true;
 }
 
 const PRELUDE = `
