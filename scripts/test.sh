@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-[ -d node_modules ] || npm ci --no-audit --no-fund
+[ -d node_modules ] || npm install --no-audit --no-fund
 npx tsc --noEmit -p .
 # Cassandra nodes started by test/harness/cassandra.ts outlive the test file that started them (each file runs in
 # its own process) and are shared by later files through this run dir; the trap stops them however the run ends.
