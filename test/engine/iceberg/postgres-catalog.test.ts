@@ -46,17 +46,18 @@ describe('SQL catalog on PostgreSQL', { skip }, () => {
   it('creates, rejects a duplicate create, and commits concurrent appends without losing any', async () => {
     const t = await createTable({ catalog, io }, id, { tableUuid: '3c2b1a09-8f7e-4d6c-9b5a-493827160504', location: `${pathToFileURL(dir).href}/ks/pg_t`, schema });
     await assert.rejects(createTable({ catalog, io }, id, { tableUuid: '3c2b1a09-8f7e-4d6c-9b5a-493827160505', location: `${pathToFileURL(dir).href}/ks/pg_t2`, schema }), /already exists/);
-    const writers = Array.from({ length: 5 }, (_, w) => ({ catalog: catalogFor(), io, w }));
+    const WRITERS = 10;
+    const writers = Array.from({ length: WRITERS }, (_, w) => ({ catalog: catalogFor(), io, w }));
     const results = await Promise.all(writers.map(async (ctx) => {
       const writer = new DataFileWriter({ io, schema, spec: t.metadata.partitionSpecs[0]!, dataLocation: `${t.metadata.location}/data`, fileName: (i) => `w${ctx.w}-${i}.parquet` });
       await writer.write(arrowTable(schema, [{ id: ctx.w, v: `w${ctx.w}` }]));
-      return commitSnapshot(ctx, id, { operation: 'append', commitId: `pg-${ctx.w}`, snapshotId: BigInt(500 + ctx.w), dataFiles: await writer.close(), schemaId: 0 }, { minWaitMs: 1, maxWaitMs: 20, maxAttempts: 30 });
+      return commitSnapshot(ctx, id, { operation: 'append', commitId: `pg-${ctx.w}`, snapshotId: BigInt(500 + ctx.w), dataFiles: await writer.close(), schemaId: 0 }, { minWaitMs: 1, maxWaitMs: 20, maxAttempts: 60 });
     }));
     for (const ctx of writers) await ctx.catalog.close();
     assert.ok(results.every((r) => r.committed));
-    assert.equal((await loadTable({ catalog, io }, id)).metadata.lastSequenceNumber, 5);
+    assert.equal((await loadTable({ catalog, io }, id)).metadata.lastSequenceNumber, WRITERS);
     const out = await runPython<{ rows: unknown[] }>(READ_TABLE, { catalog: 'cassberg', uri: `postgresql+psycopg2://postgres@127.0.0.1:${server.port}/cassberg`, warehouse: pathToFileURL(dir).href, table: 'ks.pg_t', sortBy: 'id' });
-    assert.deepStrictEqual(out.rows, expectedRows(schema, [0, 1, 2, 3, 4].map((i) => ({ id: i, v: `w${i}` }))));
+    assert.deepStrictEqual(out.rows, expectedRows(schema, Array.from({ length: WRITERS }, (_, i) => i).map((i) => ({ id: i, v: `w${i}` }))));
   });
 
   it('swaps the metadata pointer only from the expected location', async () => {
