@@ -160,8 +160,9 @@ install_venv() {
 }
 
 install_rest_catalog() {
-  local out; out="$(bash "$SCRIPT_DIR/rest-catalog/install.sh")"
-  say "${out:+ready}"
+  if compgen -G "$STAMPS/rest-catalog-iceberg-*" >/dev/null && [ -d "$CACHE/rest-catalog/lib" ]; then say cached; return; fi
+  bash "$SCRIPT_DIR/rest-catalog/install.sh"
+  say installed
 }
 
 # Debian packages the tests need; apt-get only when one is missing, so a second run never touches apt.
