@@ -3,8 +3,15 @@
 // starts it in the background; tests call createWorker() against their own servers.
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityDeps } from './activities/index.ts';
+import { createSplitPool, type MovementDeps } from './activities/movement.ts';
+import { createWarehouseIo } from './activities/movement/warehouse.ts';
+import { openControllerStore } from './connectors/controller/open-store.ts';
+import { PostgresDriver } from './engine/iceberg/catalog/postgres-driver.ts';
+import { SqlCatalog, SqliteDriver } from './engine/iceberg/catalog/sql.ts';
 import { loadConfig, type CassbergConfig } from './dev/config.ts';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from './dev/connection.ts';
 import { CassbergError } from './engine/errors.ts';
@@ -64,12 +71,29 @@ export function activityDepsFromConfig(config: CassbergConfig): ActivityDeps {
   return { s3: s3ClientFromConfig(config), buckets: { ...config.s3.buckets } };
 }
 
+/** The movement activities' dependencies: backup S3 options, warehouse IO, the SQL catalog (also the rule store), a thread pool. */
+export async function movementDepsFromConfig(config: CassbergConfig): Promise<MovementDeps> {
+  const { endpoint, region, credentials } = config.s3;
+  const backupS3Options = { ...(endpoint ? { endpoint, forcePathStyle: true } : {}), ...(region ? { region } : {}), ...(credentials ? { credentials } : {}) };
+  const c = config.iceberg.catalog;
+  if ('sqlite' in c) mkdirSync(dirname(c.sqlite), { recursive: true });
+  const catalog = new SqlCatalog(c.name, 'sqlite' in c ? new SqliteDriver(c.sqlite) : new PostgresDriver({ connectionString: c.postgres }));
+  await catalog.initialize();
+  const url = config.iceberg.warehouse;
+  return {
+    backupS3Options, warehouse: { url, io: createWarehouseIo(url, backupS3Options) }, catalog,
+    controllerStore: await openControllerStore('sqlite' in c ? c.sqlite : c.postgres),
+    ...(process.env.CASSBERG_ALERT_WEBHOOK ? { alertWebhookUrl: process.env.CASSBERG_ALERT_WEBHOOK } : {}),
+    pool: createSplitPool(),
+  };
+}
+
 export async function createWorkerFromConfig(config: CassbergConfig): Promise<CassbergWorker> {
   return createWorker({
     connection: temporalConnectionOptions(config),
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: activityDepsFromConfig(config),
+    deps: { ...activityDepsFromConfig(config), movement: await movementDepsFromConfig(config) },
   });
 }
 

@@ -1,0 +1,175 @@
+// The movement activities (contracts.ts MovementActivities): thin adapters from the workflows' references to the
+// engine. Built once per worker by createMovementActivities(deps); the CPU work of a split runs in a ThreadPool of
+// activities/split-thread.ts when one is given, heartbeating the thread's progress.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { decide as decideConnector, decideJobOf } from '../connectors/controller/decide.ts';
+import type { ControllerStore } from '../connectors/controller/store.ts';
+import { getConnector, loadConnector } from '../connectors/registry.ts';
+import type { SqlCatalog } from '../engine/iceberg/catalog/sql.ts';
+import type { FileIO } from '../engine/iceberg/io.ts';
+import type { S3ClientOptions } from '../engine/storage/s3.ts';
+import { validateSnapshots } from '../engine/validation/iceberg-snapshots.ts';
+import { createAlertSink } from '../observability/alerts.ts';
+import { logger } from '../observability/logger.ts';
+import { metrics } from '../observability/metrics.ts';
+import type { MovementActivities } from './contracts.ts';
+import { toMovementJob } from './movement-input.ts';
+import { commitDataFiles, tableContext } from './movement/commit.ts';
+import { runLegacyMove } from './movement/legacy.ts';
+import { connectorTableModel, planSourceSplits, resolveSource, type MovementPlan } from './movement/source.ts';
+import { runSplit, type SplitProgress, type SplitTask, type SplitWorkResult } from './movement/split-work.ts';
+import { dataFileFromJson, planKeyOf, readJson, safeCommitId, tableLocationOf, warehouseLocation, writeJson } from './movement/warehouse.ts';
+import { ThreadPool } from './thread-pool.ts';
+
+export type SplitPool = ThreadPool<SplitTask, SplitWorkResult, SplitProgress>;
+
+export interface MovementDeps {
+  /** S3 client options for the backup store (and an s3:// warehouse). */
+  backupS3Options: S3ClientOptions;
+  warehouse: { url: string; io: FileIO };
+  catalog: SqlCatalog;
+  controllerStore: Pick<ControllerStore, 'current'>;
+  alertWebhookUrl?: string;
+  /** Runs compactSplit's CPU work off the event loop; inline when absent. */
+  pool?: SplitPool;
+  /** Target Data.db bytes per split (default 256 MiB). */
+  maxSplitBytes?: number;
+  /** A partition the legacy connector may hold in memory, in decoded bytes (default 256 MiB). */
+  legacyMaxPartitionBytes?: number;
+}
+
+export function createSplitPool(size?: number): SplitPool {
+  return new ThreadPool<SplitTask, SplitWorkResult, SplitProgress>(new URL('./split-thread.ts', import.meta.url), size);
+}
+
+function heartbeat(details: unknown): void {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // outside an activity (direct calls in tests): nothing to heartbeat to
+  }
+}
+
+function currentWorkflowId(): string {
+  try {
+    return Context.current().info.workflowExecution?.workflowId ?? '';
+  } catch {
+    return ''; // called outside an activity
+  }
+}
+
+/** MoveData children are `<commitId>/move-<connector>` (workflows/data-movement.ts); the plan is kept per connector. */
+function connectorOfWorkflow(workflowId: string): string {
+  return /\/move-([^/]+)$/.exec(workflowId)?.[1] ?? 'default';
+}
+
+/** MoveData's staging prefix is `staging/<commitId>/<connector>`. */
+function commitIdOfStaging(stagingPrefix: string, connector: string): string | undefined {
+  const m = /^staging\/(.+)\/([^/]+)$/.exec(stagingPrefix);
+  return m && m[2] === connector ? m[1] : undefined;
+}
+
+export function createMovementActivities(deps: MovementDeps): MovementActivities {
+  const wh = deps.warehouse;
+  const ctx = tableContext(deps.catalog, wh);
+  const alert = createAlertSink({ logger, ...(deps.alertWebhookUrl ? { webhookUrl: deps.alertWebhookUrl } : {}) });
+  const loadPlan = (movementId: string, connector: string) => readJson<MovementPlan>(wh.io, warehouseLocation(wh.url, planKeyOf(movementId, connector)));
+
+  return {
+    async prepareJob(input, movementId) {
+      return toMovementJob(input, movementId);
+    },
+
+    async decide(job) {
+      if (job.options.connector !== undefined) getConnector(job.options.connector, 'options.connector');
+      const { matchedRule: _m, canary: _c, modelChecked: _k, ...decision } = await decideConnector(decideJobOf(job), deps.controllerStore);
+      return decision;
+    },
+
+    async resolveBackup(job) {
+      return resolveSource(job, deps.backupS3Options);
+    },
+
+    async planSplits(job, backup) {
+      const connector = connectorOfWorkflow(currentWorkflowId());
+      const maxSplitBytes = deps.maxSplitBytes ?? 256 << 20;
+      const plan = await planSourceSplits(job, backup, connector, deps.backupS3Options, { maxSplits: job.options.maxSplits ?? 1000, maxSplitBytes });
+      const planKey = planKeyOf(job.movementId, connector);
+      await writeJson(wh.io, warehouseLocation(wh.url, planKey), plan);
+      const totalBytes = plan.splits.reduce((a, s) => a + s.bytes, 0);
+      // as many lanes as full-size splits, within the job's bound (default 8)
+      const bySize = Math.max(1, Math.ceil(totalBytes / maxSplitBytes));
+      const concurrency = Math.max(1, Math.min(plan.splits.length, job.options.maxConcurrency ?? 8, bySize));
+      return {
+        planKey, splitCount: plan.splits.length, concurrency, totalBytes,
+        preview: plan.splits.slice(0, 5).map((s) => ({ index: s.index, start: s.ranges[0]!.start, end: s.ranges.at(-1)!.end, bytes: s.bytes })),
+      };
+    },
+
+    async compactSplit(input) {
+      if (input.job.options.injectFailure === input.connector) {
+        throw ApplicationFailure.nonRetryable(`injected failure of connector ${input.connector} (split ${input.index})`, 'InjectedFailure');
+      }
+      const { splits, ...plan } = await readJson<MovementPlan>(wh.io, warehouseLocation(wh.url, input.planKey));
+      const split = splits[input.index];
+      if (!split) throw ApplicationFailure.nonRetryable(`plan ${input.planKey} has no split ${input.index}`, 'InvalidConfigError');
+      const dest = input.job.destination;
+      const commitDir = commitIdOfStaging(input.stagingPrefix, input.connector) ?? input.job.movementId;
+      const resultKey = `${input.stagingPrefix}/split-${input.index}.json`;
+      const task: SplitTask = {
+        s3: deps.backupS3Options, warehouseUrl: wh.url, plan, split, connector: input.connector, writetime: input.job.options.writetime ?? false,
+        dataLocation: `${tableLocationOf(wh.url, dest.namespace, dest.table)}/data/${safeCommitId(commitDir)}/${input.connector}`,
+        resultLocation: warehouseLocation(wh.url, resultKey),
+      };
+      const started = Date.now();
+      const onProgress = (p: SplitProgress) => heartbeat(p);
+      const result = deps.pool ? await deps.pool.run(task, { onProgress }) : await runSplit(task, onProgress);
+      metrics.splitDuration.observe({ connector: input.connector }, (Date.now() - started) / 1000);
+      metrics.rowsWritten.inc({ connector: input.connector }, result.rows);
+      metrics.bytesRead.inc({ store: 'backup' }, result.bytesRead);
+      metrics.bytesWritten.inc({ store: 'warehouse' }, result.bytesWritten);
+      return { index: input.index, ...result, resultKey };
+    },
+
+    async commitMovement(input) {
+      const plan = await loadPlan(input.job.movementId, input.connector);
+      const connector = await loadConnector(input.connector);
+      const options = { referenceTimeSec: Math.floor(Date.parse(input.backup.referenceTime) / 1000), writetime: input.job.options.writetime ?? false };
+      const dataFiles = [];
+      for (let i = 0; i < input.splitCount; i++) {
+        const files = await readJson<Record<string, unknown>[]>(wh.io, warehouseLocation(wh.url, `${input.stagingPrefix}/split-${i}.json`));
+        dataFiles.push(...files.map(dataFileFromJson));
+      }
+      const result = await commitDataFiles(ctx, wh.url, {
+        job: input.job, backup: input.backup, connector: input.connector, commitId: input.commitId, destination: input.destination,
+        schema: connector.outputSchema(connectorTableModel(plan), options), dataFiles,
+      });
+      metrics.movements.inc({ connector: input.connector, outcome: result.alreadyCommitted ? 'already-committed' : 'committed' });
+      return result;
+    },
+
+    async legacyMove(input) {
+      const result = await runLegacyMove(input, { ...deps, ctx, heartbeat });
+      metrics.movements.inc({ connector: 'legacy', outcome: result.alreadyCommitted ? 'already-committed' : 'committed' });
+      return result;
+    },
+
+    async validateOutputs(input) {
+      const ref = (t: { namespace: string; table: string; snapshotId?: string }) => ({
+        id: { namespace: [t.namespace], name: t.table }, ...(t.snapshotId ? { snapshotId: t.snapshotId } : {}),
+      });
+      const report = await validateSnapshots(ctx, ref(input.tableA), ref(input.tableB), { reportName: safeCommitId(input.movementId) });
+      const summary = {
+        reportKey: report.reportLocation, rowsA: report.rowsA, rowsB: report.rowsB, onlyInA: report.onlyInA, onlyInB: report.onlyInB,
+        similarityPercent: report.similarityPercent,
+      };
+      metrics.discrepancies.inc({ connector: input.tableB.table }, summary.onlyInA + summary.onlyInB);
+      return summary;
+    },
+
+    async sendAlert(input) {
+      if (input.kind === 'fallback-taken') metrics.fallbacks.inc({ from: String(input.details.connector ?? ''), to: String(input.details.fallback ?? '') });
+      await alert(input);
+    },
+  };
+}
