@@ -23,6 +23,8 @@ import { LocalFileIO } from '../../engine/iceberg/io.ts';
 import { planFiles, scanBatches, snapshotOf } from '../../engine/iceberg/scan.ts';
 import { createS3Client, S3ObjectStore } from '../../engine/storage/s3.ts';
 import { createWorker, type CassbergWorker } from '../../worker.ts';
+import { serveDashboard } from '../../dashboard/server.ts';
+import { launchChromium } from '../harness/chromium.ts';
 import { startS3, type S3Server } from '../harness/s3.ts';
 import { startTemporal, type TemporalServer } from '../harness/temporal.ts';
 import { expectedRows, fixtureInfo, uploadSnapshotBackup } from '../fixtures/backups/make.ts';
@@ -225,3 +227,36 @@ for (const [version, table] of [['oa', 'two_sstables_zstd'], ['da', 'two_sstable
     assert.deepEqual(await readTable(`${dest}__shadow_raw`), want);
   });
 }
+
+// The migration dashboard over this file's movements, in a real headless Chromium: its numbers must be the ones
+// Temporal's visibility reports for the same runs (counted here through the client, not hard-coded).
+test('the dashboard shows these movements, their fallbacks and connectors in Chromium', async () => {
+  const count = async (query: string) => (await client.workflow.count(`WorkflowType = 'DataMovement' AND ${query}`)).count;
+  // visibility is eventually consistent: wait until every movement of this file is listed as closed
+  for (let i = 0; i < 100 && (await count("ExecutionStatus = 'Running'")) > 0; i++) await new Promise((r) => setTimeout(r, 200));
+  const total = (await client.workflow.count("WorkflowType = 'DataMovement'")).count;
+  const fallbacks = await count("CassbergOutcome = 'fallback'");
+  const rawRuns = await count("CassbergConnector = 'raw'");
+  assert.ok(total >= 10 && fallbacks >= 1 && rawRuns >= 2, `visibility: ${total} movements, ${fallbacks} fallbacks, ${rawRuns} raw`);
+  const server = await serveDashboard({ client, namespace: temporal.namespace, temporalUi: 'http://127.0.0.1:8233' }, 0);
+  const browser = await launchChromium();
+  try {
+    const { port } = server.address() as { port: number };
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`http://127.0.0.1:${port}/`);
+    const card = async (name: string) => Number(await page.textContent(`[data-testid=card-${name}] b`));
+    assert.equal(await card('movements'), total);
+    assert.equal(await card('fallbacks'), fallbacks);
+    assert.equal(Number(await page.textContent('[data-connector=raw] td:nth-child(2)')), rawRuns);
+    assert.match((await page.textContent('#movements')) ?? '', /mv-fallback/);
+    assert.equal(await page.getAttribute('a[href*="mv-raw"]', 'href')?.then((h) => h?.startsWith('http://127.0.0.1:8233/namespaces/')), true);
+    const shot = join(dir, 'dashboard.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(existsSync(shot));
+    const json = (await (await fetch(`http://127.0.0.1:${port}/api/summary`)).json()) as { movements: unknown[] };
+    assert.equal(json.movements.length, total);
+  } finally {
+    await browser.close();
+    await new Promise((r) => server.close(r));
+  }
+});
