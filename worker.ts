@@ -1,7 +1,7 @@
 // The cassberg worker: builds the activities' dependencies once (S3 client, buckets), connects to Temporal and
 // polls the configured task queue. `tsx worker.ts [--config file]` runs it in the foreground; `cassberg dev up`
 // starts it in the background; tests call createWorker() against their own servers.
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,6 +16,7 @@ import { loadConfig, type CassbergConfig } from './dev/config.ts';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from './dev/connection.ts';
 import { CassbergError } from './engine/errors.ts';
 import { createS3Client } from './engine/storage/s3.ts';
+import { serveMetrics } from './observability/metrics.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -97,6 +98,21 @@ export async function createWorkerFromConfig(config: CassbergConfig): Promise<Ca
   });
 }
 
+/**
+ * One /metrics for the whole worker: cassberg's registry, then the Temporal SDK runtime's own Prometheus
+ * exporter (bound on the next port, loopback) appended. Must run before any Temporal connection exists.
+ */
+export async function serveWorkerMetrics(port: number): Promise<void> {
+  const sdkAddress = `127.0.0.1:${port + 1}`;
+  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: sdkAddress } } } });
+  const server = await serveMetrics(port, '127.0.0.1', async () => {
+    const res = await fetch(`http://${sdkAddress}/metrics`).catch(() => undefined);
+    return res?.ok ? await res.text() : '';
+  });
+  server.unref();
+  console.log(`cassberg worker: metrics on http://127.0.0.1:${port}/metrics`);
+}
+
 function configArg(argv: string[]): string | undefined {
   const i = argv.indexOf('--config');
   return i >= 0 ? argv[i + 1] : undefined;
@@ -105,6 +121,7 @@ function configArg(argv: string[]): string | undefined {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     const config = loadConfig(configArg(process.argv));
+    if (config.worker.metricsPort) await serveWorkerMetrics(config.worker.metricsPort);
     const worker = await createWorkerFromConfig(config);
     console.log(`cassberg worker: task queue ${config.temporal.taskQueue} on ${config.temporal.address} (namespace ${config.temporal.namespace})`);
     await worker.run();

@@ -55,7 +55,8 @@ const ConfigSchema = z.strictObject({
   temporal: TemporalSchema,
   s3: S3Schema,
   iceberg: z.strictObject({ warehouse: z.string().min(1), catalog: CatalogSchema }),
-  worker: z.strictObject({ stateDir: z.string().min(1) }).default({ stateDir: '.cassberg' }),
+  /** metricsPort: the worker serves Prometheus metrics on 127.0.0.1:<port>/metrics (cassberg's and Temporal's). */
+  worker: z.strictObject({ stateDir: z.string().min(1), metricsPort: port.optional() }).default({ stateDir: '.cassberg' }),
 });
 
 export type CassbergConfig = z.infer<typeof ConfigSchema> & { file: string };

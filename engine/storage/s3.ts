@@ -14,6 +14,7 @@ import {
 import { CassbergError } from '../errors.ts';
 import { checkRange, objectNotFound, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store.ts';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.ts';
+import { trackStorage } from '../../observability/metrics.ts';
 
 export interface S3ClientOptions {
   region?: string;
@@ -39,7 +40,13 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
     config.forcePathStyle = options.forcePathStyle;
   }
   if (options.credentials) config.credentials = options.credentials;
-  return new S3Client(config);
+  const client = new S3Client(config);
+  // Dependency tracking: every request (each retry too) counted and timed by operation in the process's registry.
+  client.middlewareStack.add(
+    (next, context) => (args) => trackStorage('s3', context.commandName ?? 'unknown', () => next(args)),
+    { step: 'finalizeRequest', name: 'cassbergStorageMetrics' },
+  );
+  return client;
 }
 
 function stripQuotes(etag: string | undefined): string | undefined {

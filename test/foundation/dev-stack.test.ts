@@ -27,7 +27,7 @@ function cassberg(...args: string[]) {
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cassberg-dev-'));
-  ports = { temporal: await freePort(), ui: await freePort(), s3: await freePort(), console: await freePort() };
+  ports = { temporal: await freePort(), ui: await freePort(), s3: await freePort(), console: await freePort(), metrics: await freePort() };
   const template = await readFile(join(REPO_ROOT, 'temporal-dev.yml'), 'utf8');
   // The checked-in config with only ports and the state dir changed, so this tests the real file too.
   const yml = template
@@ -35,6 +35,7 @@ before(async () => {
     .replace('uiPort: 8233', `uiPort: ${ports.ui}`)
     .replace('http://127.0.0.1:9000', `http://127.0.0.1:${ports.s3}`)
     .replace('consolePort: 9001', `consolePort: ${ports.console}`)
+    .replace('metricsPort: 9464', `metricsPort: ${ports.metrics}`)
     .replaceAll('.cassberg', join(dir, 'state'));
   assert.notEqual(yml, template);
   config = join(dir, 'cassberg.yml');
@@ -59,6 +60,11 @@ test('dev up, ping, temporal workflow list, UI, dev down, and state kept across 
   assert.match(ping.stdout, /^hello-dev from worker \d+@/);
   assert.match(ping.stdout, /backups bucket cassberg-backups: ok/);
   assert.match(ping.stdout, /warehouse bucket cassberg-warehouse: ok/);
+  // The worker's /metrics: cassberg's S3 dependency tracking (the ping's bucket checks) and the Temporal SDK's own.
+  const metrics = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
+  assert.match(metrics, /cassberg_storage_requests_total\{store="s3",operation="\w+",outcome="ok"\} [1-9]/);
+  assert.match(metrics, /cassberg_storage_request_seconds_count\{store="s3"/);
+  assert.match(metrics, /^temporal_\w+/m);
   const list = await run(tools.temporal, ['workflow', 'list', '--address', `127.0.0.1:${ports.temporal}`, '--output', 'json']);
   const runs = JSON.parse(list.stdout) as { type: { name: string }; status: string }[];
   assert.deepEqual(runs.map((r) => [r.type.name, r.status]), [['Ping', 'WORKFLOW_EXECUTION_STATUS_COMPLETED']]);
