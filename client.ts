@@ -13,6 +13,7 @@ import { registerMoveCommands } from './cli/move.ts';
 import { registerPingCommand } from './cli/ping.ts';
 import { registerScheduleCommands } from './cli/schedule.ts';
 import { registerSstableCommands } from './cli/sstable.ts';
+import { registerValidateCommand } from './cli/validate.ts';
 import { targetFrom } from './cli/target.ts';
 
 export function createProgram(): Command {
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerScheduleCommands(program, connect);
   registerControllerCommands(program, configFile);
   registerDashboardCommand(program, configFile);
+  registerValidateCommand(program, configFile);
   registerBackupsCommands(program);
   registerSstableCommands(program);
   return program;
@@ -38,7 +40,8 @@ export function createProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await createProgram().parseAsync(argv);
-    return 0;
+    // A command may report a result as an exit status (validate: the tables differ) without throwing.
+    return Number(process.exitCode ?? 0);
   } catch (err) {
     if (err instanceof CassbergError) console.error(`cassberg: ${err.message}`);
     else console.error(err);

@@ -19,7 +19,7 @@ import { tools } from '../../dev/tools.ts';
 const run = promisify(execFile);
 let dir: string;
 let config: string;
-let ports: { temporal: number; ui: number; s3: number; console: number };
+let ports: { temporal: number; ui: number; s3: number; console: number; metrics: number };
 
 function cassberg(...args: string[]) {
   return run(process.execPath, [join(REPO_ROOT, 'bin', 'cassberg.mjs'), '--config', config, ...args], { cwd: REPO_ROOT, timeout: 180_000 });
