@@ -123,7 +123,11 @@ export function createMovementActivities(deps: MovementDeps): MovementActivities
       };
       const started = Date.now();
       const onProgress = (p: SplitProgress) => heartbeat(p);
-      const result = deps.pool ? await deps.pool.run(task, { onProgress }) : await runSplit(task, onProgress);
+      const result = await (deps.pool ? deps.pool.run(task, { onProgress }) : runSplit(task, onProgress)).catch((err: Error) => {
+        // The error keeps its class name across the thread boundary, so corrupt input stays non-retryable.
+        if (err.name === 'CorruptInputError' || err.name === 'UnsupportedFormatError') metrics.decodeErrors.inc({ kind: err.name });
+        throw err;
+      });
       metrics.splitDuration.observe({ connector: input.connector }, (Date.now() - started) / 1000);
       metrics.rowsWritten.inc({ connector: input.connector }, result.rows);
       metrics.bytesRead.inc({ store: 'backup' }, result.bytesRead);
