@@ -132,7 +132,9 @@ export function createMovementActivities(deps: MovementDeps): MovementActivities
       metrics.rowsWritten.inc({ connector: input.connector }, result.rows);
       metrics.bytesRead.inc({ store: 'backup' }, result.bytesRead);
       metrics.bytesWritten.inc({ store: 'warehouse' }, result.bytesWritten);
-      return { index: input.index, ...result, resultKey };
+      metrics.bytesSkipped.inc(result.bytesSkipped);
+      const { bytesSkipped: _skipped, ...summary } = result;
+      return { index: input.index, ...summary, resultKey };
     },
 
     async commitMovement(input) {

@@ -37,7 +37,11 @@ export interface SplitTask {
 
 export interface SplitProgress { rangesDone: number; ranges: number; rows: number }
 
-export interface SplitWorkResult { rows: number; files: number; bytesRead: number; bytesWritten: number; cpuMs: number }
+export interface SplitWorkResult {
+  rows: number; files: number; bytesRead: number; bytesWritten: number; cpuMs: number;
+  /** Uncompressed Data.db bytes the partition index let the split leave unread, summed over its ranges. */
+  bytesSkipped: number;
+}
 
 export async function runSplit(task: SplitTask, progress: (p: SplitProgress) => void): Promise<SplitWorkResult> {
   const cpu = process.cpuUsage();
@@ -62,10 +66,14 @@ export async function runSplit(task: SplitTask, progress: (p: SplitProgress) => 
   });
   const writetime = task.writetime ? plan.columns.filter((c) => c.kind === 'static' || c.kind === 'regular').map((c) => c.name) : [];
   let rows = 0;
+  let bytesSkipped = 0;
   for (const [i, r] of split.ranges.entries()) {
     const tokenRange = { startExclusive: BigInt(r.start), endInclusive: BigInt(r.end) };
     // only the partitions of the range are read (index seeks); the merge's token filter stays as the exact check
     const dataRanges = await Promise.all(sstables.map((t, k) => dataRangesOf(indexes[k]!, t, tokenRange)));
+    dataRanges.forEach((ranges, k) => {
+      if (ranges) bytesSkipped += sstables[k]!.data.uncompressedLength - ranges.reduce((n, d) => n + d.end - d.start, 0);
+    });
     const { sources, partitioner } = createSSTableSources(sstables, layout, dataRanges);
     const merged = selectAll(sources, layout, { nowSec: options.referenceTimeSec, partitioner, tokenRange, writetime });
     for await (const batch of connector.transform(merged, model, options)) {
@@ -80,5 +88,5 @@ export async function runSplit(task: SplitTask, progress: (p: SplitProgress) => 
   // Node 20 has no per-thread CPU clock: in a pool thread, its busy (non-idle) time stands in for it
   const used = process.cpuUsage(cpu);
   const cpuMs = isMainThread ? (used.user + used.system) / 1000 : performance.eventLoopUtilization(elu).active;
-  return { rows, files: files.length, bytesRead: store.counts.bytesRead, bytesWritten: files.reduce((a, f) => a + f.fileSizeInBytes, 0), cpuMs: Math.round(cpuMs) };
+  return { rows, files: files.length, bytesRead: store.counts.bytesRead, bytesWritten: files.reduce((a, f) => a + f.fileSizeInBytes, 0), cpuMs: Math.round(cpuMs), bytesSkipped };
 }
