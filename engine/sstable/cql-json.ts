@@ -92,14 +92,46 @@ function inetString(bytes: Uint8Array, start: number, length: number): string {
   return groups.join(':');
 }
 
-/** Shortest decimal that reads back as the same float32 (Java Float.toString digits). */
-function float32String(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  for (let p = 1; p <= 9; p++) {
-    const s = Number(v.toPrecision(p));
-    if (Math.fround(s) === v) return String(s);
+/** Java's Double.toString / Float.toString layout of shortest round-trip digits: plain with at least one fraction
+ *  digit for 1e-3 <= |v| < 1e7, else `d.dddE±n` (no plus sign); one-digit results get a second digit, the closest
+ *  to the exact binary value (4.9E-324). NaN/Infinity are the caller's concern. */
+function javaNumberString(v: number, shortest: string): string {
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  const [mantissa, expText] = Number(shortest).toExponential().split('e') as [string, string];
+  const negative = mantissa.startsWith('-');
+  let digits = mantissa.replace(/^-/, '').replace('.', '');
+  let exp = Number(expText);
+  if (digits.length === 1 && Math.abs(v) < 1e-3) {
+    const two = Math.abs(v).toExponential(1).split('e') as [string, string];
+    digits = two[0].replace('.', ''); exp = Number(two[1]);
   }
-  return String(v);
+  const sign = negative ? '-' : '';
+  if (exp >= -3 && exp < 7) {
+    if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+    const int = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+    return `${sign}${int}.${digits.slice(exp + 1) || '0'}`;
+  }
+  return `${sign}${digits[0]}.${digits.slice(1) || '0'}E${exp}`;
+}
+
+/** JDK <= 18 FloatingDecimal prints a few floats with one digit more than the shortest (JDK-4511638). */
+const JDK_FLOAT_STRINGS: ReadonlyMap<number, string> = new Map([[Math.fround(1.17549435e-38), '1.17549435E-38']]);
+
+/** Double.toString as DoubleType.toJSONString prints it (NaN and infinities are JSON null). */
+export function javaDoubleString(v: number): string {
+  return Number.isFinite(v) ? javaNumberString(v, String(v)) : 'null';
+}
+
+/** Float.toString of a float32 as FloatType.toJSONString prints it (NaN and infinities are JSON null). */
+export function javaFloatString(v: number): string {
+  if (!Number.isFinite(v)) return 'null';
+  const jdk = JDK_FLOAT_STRINGS.get(Math.abs(v));
+  if (jdk !== undefined) return v < 0 ? `-${jdk}` : jdk;
+  for (let p = 1; p <= 9; p++) {
+    const s = v.toPrecision(p);
+    if (Math.fround(Number(s)) === v) return javaNumberString(v, s);
+  }
+  return javaNumberString(v, String(v));
 }
 
 /** CounterContext: sum of the counts of all shards (header count, header, then 32-byte shards). */
@@ -175,6 +207,8 @@ const VALUE_SIZES: Record<string, readonly number[]> = {
   TimeType: [8], InetAddressType: [4, 16],
 };
 
+const EMPTY_AS_STRING = new Set([...Object.keys(VALUE_SIZES), 'IntegerType', 'DecimalType', 'CounterColumnType', 'DurationType']);
+
 /** JSON text of one serialized value (never null: callers render null themselves). Bad sizes → CorruptInputError. */
 export function toJson(type: CassandraType, bytes: Uint8Array, start: number, length: number, file = 'value'): string {
   const t = unreversed(type);
@@ -185,31 +219,30 @@ export function toJson(type: CassandraType, bytes: Uint8Array, start: number, le
   if ((t.name === 'DecimalType' && length > 0 && length < 4) || (t.name === 'CounterColumnType' && length > 0 && length < 2)) {
     throw new CorruptInputError(file, start, `${t.name} value of ${length} bytes`);
   }
+  // An empty value of a scalar type is valid (isEmptyValueMeaningless) and toJSONString prints it as "".
+  if (length === 0 && EMPTY_AS_STRING.has(t.name)) return '""';
   const view = new DataView(bytes.buffer, bytes.byteOffset + start, length);
   switch (t.name) {
     case 'AsciiType': case 'UTF8Type': return JSON.stringify(utf8.decode(bytes.subarray(start, start + length)));
     case 'BytesType': case 'CustomType': case 'EmptyType': case 'DynamicCompositeType': case 'CompositeType':
       return `"0x${hexString(bytes, start, length)}"`;
-    case 'BooleanType': return length === 0 ? 'null' : bytes[start] ? 'true' : 'false';
-    case 'Int32Type': return length === 0 ? 'null' : String(view.getInt32(0));
-    case 'ShortType': return length === 0 ? 'null' : String(view.getInt16(0));
-    case 'ByteType': return length === 0 ? 'null' : String(view.getInt8(0));
+    case 'BooleanType': return bytes[start] ? 'true' : 'false';
+    case 'Int32Type': return String(view.getInt32(0));
+    case 'ShortType': return String(view.getInt16(0));
+    case 'ByteType': return String(view.getInt8(0));
     case 'LongType': case 'CounterColumnType':
-      if (length === 0) return 'null';
       return t.name === 'LongType' ? String(view.getBigInt64(0)) : String(counterValue(bytes, start, length));
-    case 'IntegerType': return length === 0 ? 'null' : String(readVarint(bytes, start, length));
+    case 'IntegerType': return String(readVarint(bytes, start, length));
     case 'DecimalType':
-      if (length === 0) return 'null';
       return decimalString(readVarint(bytes, start + 4, length - 4), view.getInt32(0));
-    case 'FloatType': return length === 0 ? 'null' : float32String(view.getFloat32(0));
-    case 'DoubleType': return length === 0 ? 'null' : String(view.getFloat64(0));
-    case 'UUIDType': case 'TimeUUIDType': case 'LexicalUUIDType': return length === 0 ? 'null' : `"${uuidString(bytes, start)}"`;
-    case 'TimestampType': case 'DateType': return length === 0 ? 'null' : `"${timestampString(Number(view.getBigInt64(0)))}"`;
-    case 'SimpleDateType': return length === 0 ? 'null' : `"${dateString(view.getUint32(0))}"`;
-    case 'TimeType': return length === 0 ? 'null' : `"${timeString(view.getBigInt64(0))}"`;
-    case 'InetAddressType': return length === 0 ? 'null' : `"${inetString(bytes, start, length)}"`;
+    case 'FloatType': return javaFloatString(view.getFloat32(0));
+    case 'DoubleType': return javaDoubleString(view.getFloat64(0));
+    case 'UUIDType': case 'TimeUUIDType': case 'LexicalUUIDType': return `"${uuidString(bytes, start)}"`;
+    case 'TimestampType': case 'DateType': return `"${timestampString(Number(view.getBigInt64(0)))}"`;
+    case 'SimpleDateType': return `"${dateString(view.getUint32(0))}"`;
+    case 'TimeType': return `"${timeString(view.getBigInt64(0))}"`;
+    case 'InetAddressType': return `"${inetString(bytes, start, length)}"`;
     case 'DurationType': {
-      if (length === 0) return 'null';
       const r = new ByteReader(bytes.subarray(start, start + length), 'duration value');
       const months = r.readVInt(), days = r.readVInt();
       r.readUnsignedVIntParts();

@@ -123,8 +123,7 @@ export function columnJson(u: Unfiltered, col: ModelColumn, deletedAt: number, n
   const type = col.type, b = u.bytes;
   if (!type.multiCell) {
     const i = scratch[0]!;
-    return u.cellValueLength[i] === 0 && type.fixedLength !== 0 && type.name !== 'UTF8Type' && type.name !== 'AsciiType' && type.name !== 'BytesType'
-      ? null : toJson(type, b, u.cellValueStart[i]!, u.cellValueLength[i]!);
+    return toJson(type, b, u.cellValueStart[i]!, u.cellValueLength[i]!);
   }
   const parts: string[] = [];
   const fields = type.name === 'UserType' ? new Array<string>(type.params.length).fill('null') : null;
