@@ -1,11 +1,20 @@
 // `cassberg sstable dump <table-dir | …-Data.db …> [--schema schema.cql] [--format json|table] [--raw]` and
 // `cassberg sstable meta <…>`: read local sstables without Cassandra. json = one `SELECT JSON` object per CQL row;
-// --raw = the unfiltered stream in sstabledump's shape, one object per partition.
+// --raw = the unfiltered stream in sstabledump's shape, one object per partition. Several sstables (several
+// directories = several replicas), --token-range or --writetime go through the merge (engine/compaction), so the
+// rows are those a `SELECT JSON *` over all of them returns at --reference-time.
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { selectAll } from '../engine/compaction/select.ts';
+import { batchToJsonLines } from '../engine/compaction/select-json.ts';
+import { createSSTableSources } from '../engine/compaction/sstable-source.ts';
+import { createTableLayout } from '../engine/compaction/table-layout.ts';
+import type { ColumnSpec, TableLayout } from '../engine/compaction/table-layout.ts';
 import { InvalidConfigError } from '../engine/errors.ts';
+import { MAX_TOKEN, MIN_TOKEN } from '../engine/partitioner/murmur3.ts';
+import type { TokenRange } from '../engine/partitioner/token-range.ts';
 import { forEachCqlRow } from '../engine/sstable/cql-rows.ts';
 import { toCqlType } from '../engine/sstable/cql-types.ts';
 import { forEachRawPartition } from '../engine/sstable/raw-json.ts';
@@ -14,7 +23,9 @@ import type { SchemaFile } from '../engine/sstable/schema.ts';
 import { openSSTable } from '../engine/sstable/sstable-reader.ts';
 import type { SSTable } from '../engine/sstable/sstable-reader.ts';
 import { createTableModel, fixFrozenHeaderTypes } from '../engine/sstable/table-model.ts';
-import { typeToString } from '../engine/sstable/type-parser.ts';
+import type { ModelColumn } from '../engine/sstable/table-model.ts';
+import { typeToString, unreversed } from '../engine/sstable/type-parser.ts';
+import type { CassandraType } from '../engine/sstable/type-parser.ts';
 import { LocalObjectStore } from '../engine/storage/local-fs.ts';
 
 export interface SstableCliDeps {
@@ -54,6 +65,89 @@ export async function dumpJsonRows(dataPath: string, schema: SchemaFile | undefi
   const model = createTableModel(header, schema, tableNameOf(dataPath));
   if (model.mismatches.length) throw new InvalidConfigError(`schema does not match ${dataPath}: ${model.mismatches.join('; ')}`, { path: dataPath });
   return forEachCqlRow(sstable.scanner({ header }), model, out, nowSec === undefined ? {} : { nowSec });
+}
+
+const MULTI_CELL_CAPABLE = /^(ListType|SetType|MapType|UserType)$/;
+
+/** The AbstractType text the merge layout reads: headers leave top-level frozenness implicit, the layout needs
+ *  FrozenType (the same rule as activities/movement/source.ts). */
+function layoutType(type: CassandraType): string {
+  const text = typeToString(type);
+  const inner = unreversed(type);
+  if (!MULTI_CELL_CAPABLE.test(inner.name) || inner.multiCell) return text;
+  return type.name === 'ReversedType' ? `ReversedType(FrozenType(${typeToString(inner)}))` : `FrozenType(${text})`;
+}
+
+const specOf = (c: ModelColumn): ColumnSpec => ({
+  name: c.name, type: layoutType(c.type), kind: c.kind,
+  ...(Number.isFinite(c.droppedAtMicros) ? { droppedAtMicros: c.droppedAtMicros } : {}),
+});
+
+const byName = (a: ColumnSpec, b: ColumnSpec) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * The sstables (headers fixed against the schema) and the table layout of all of them: key columns of the first,
+ * static and regular columns of any (an older sstable lacks columns added later), in `SELECT *` order.
+ */
+export async function openMergeInput(dataPaths: readonly string[], schema: SchemaFile | undefined): Promise<{ sstables: SSTable[]; layout: TableLayout }> {
+  const sstables: SSTable[] = [];
+  const keys: ColumnSpec[] = [];
+  const others = new Map<string, ColumnSpec>();
+  for (const dataPath of dataPaths) {
+    const t = await openLocalSSTable(dataPath);
+    const header = fixFrozenHeaderTypes(t.header, schema, tableNameOf(dataPath));
+    const model = createTableModel(header, schema, tableNameOf(dataPath));
+    if (model.mismatches.length) throw new InvalidConfigError(`schema does not match ${dataPath}: ${model.mismatches.join('; ')}`, { path: dataPath });
+    sstables.push({ ...t, header, scanner: (options) => t.scanner({ ...options, header }) }); // the scanner decodes with the fixed header too
+    if (keys.length === 0) keys.push(...[...model.partitionKey, ...model.clustering].map(specOf));
+    for (const c of model.selectOrder) if (c.kind === 'static' || c.kind === 'regular') if (!others.has(c.name)) others.set(c.name, specOf(c));
+  }
+  const rest = [...others.values()];
+  const specs = [...keys, ...rest.filter((c) => c.kind === 'static').sort(byName), ...rest.filter((c) => c.kind === 'regular').sort(byName)];
+  return { sstables, layout: createTableLayout(specs) };
+}
+
+export interface MergedDumpOptions {
+  nowSec: number;
+  tokenRange?: TokenRange;
+  /** Adds `writetime(col)` for every simple (not multi-cell) static and regular column. */
+  writetime?: boolean;
+}
+
+/** Writes the merged rows of all the sstables as `SELECT JSON` lines; returns how many. */
+export async function dumpMergedJsonRows(dataPaths: readonly string[], schema: SchemaFile | undefined, out: (line: string) => void,
+                                         options: MergedDumpOptions): Promise<number> {
+  const { sstables, layout } = await openMergeInput(dataPaths, schema);
+  const { sources, partitioner } = createSSTableSources(sstables, layout);
+  if (options.tokenRange && partitioner !== 'Murmur3Partitioner') {
+    throw new InvalidConfigError(`--token-range needs Murmur3Partitioner; the sstables use ${partitioner}`, { field: 'token-range', partitioner });
+  }
+  const writetime = options.writetime
+    ? layout.columns.filter((c) => (c.kind === 'static' || c.kind === 'regular') && !c.isComplex).map((c) => c.name) : [];
+  const names = [...layout.columns.map((c) => c.name), ...writetime.map((c) => `writetime(${c})`)];
+  let rows = 0;
+  const merged = selectAll(sources, layout, { nowSec: options.nowSec, partitioner, writetime, ...(options.tokenRange ? { tokenRange: options.tokenRange } : {}) });
+  for await (const batch of merged) {
+    for (const line of batchToJsonLines(batch, layout, names)) { out(line); rows++; }
+  }
+  return rows;
+}
+
+/** `--token-range <start>:<end>`: Murmur3 tokens, start exclusive, end inclusive. */
+export function parseTokenRange(text: string): TokenRange {
+  const m = /^(-?\d+):(-?\d+)$/.exec(text.trim());
+  const bad = (why: string): never => { throw new InvalidConfigError(`--token-range ${why}: ${JSON.stringify(text)}`, { field: 'token-range' }); };
+  if (!m) return bad('must be <start>:<end> (Murmur3 tokens, start exclusive, end inclusive)');
+  const [start, end] = [BigInt(m[1]!), BigInt(m[2]!)];
+  for (const t of [start, end]) if (t < MIN_TOKEN || t > MAX_TOKEN) bad(`token ${t} is outside the Murmur3 ring [${MIN_TOKEN}, ${MAX_TOKEN}]`);
+  return { startExclusive: start, endInclusive: end };
+}
+
+/** `--reference-time` (or `--now`): an ISO instant or epoch seconds → epoch seconds. */
+export function parseReferenceTime(text: string, flag: string): number {
+  const sec = /^\d+$/.test(text.trim()) ? Number(text) : Math.floor(Date.parse(text) / 1000);
+  if (!Number.isFinite(sec)) throw new InvalidConfigError(`${flag} must be an ISO instant or epoch seconds, not ${JSON.stringify(text)}`, { field: flag.slice(2) });
+  return sec;
 }
 
 function metaOf(dataPath: string, s: SSTable): Record<string, unknown> {
@@ -97,6 +191,10 @@ function tableLines(rows: string[]): string[] {
   return [fmt(names), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(fmt), `(${objs.length} rows)`];
 }
 
+interface DumpOptions {
+  schema?: string; format: string; raw?: boolean; now?: string; referenceTime?: string; tokenRange?: string; writetime?: boolean;
+}
+
 export function registerSstableCommands(program: Command, deps: SstableCliDeps = {}): void {
   const out = deps.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   // `cassberg sstable dump … | head`: a closed pipe ends the dump quietly.
@@ -107,23 +205,33 @@ export function registerSstableCommands(program: Command, deps: SstableCliDeps =
     .option('--schema <file>', 'schema.cql with the CREATE TABLE (names, COMPACT STORAGE, dropped columns)')
     .option('--format <format>', 'json (one SELECT JSON object per row) or table', 'json')
     .option('--raw', 'the unfiltered stream in sstabledump JSON shape, one object per partition')
-    .option('--now <seconds>', 'reference time for TTL expiry (epoch seconds)')
-    .description('print the rows of sstables')
-    .action(async (paths: string[], opts: { schema?: string; format: string; raw?: boolean; now?: string }) => {
+    .option('--reference-time <time>', 'reference time for TTL expiry: ISO instant or epoch seconds (default now)')
+    .option('--now <seconds>', 'alias of --reference-time')
+    .option('--token-range <start>:<end>', 'only partitions with a Murmur3 token in (start, end]')
+    .option('--writetime', 'add writetime(col) of every simple non-key column to each row')
+    .description('print the rows of sstables; several sstables (or directories: replicas) are merged as Cassandra reads them')
+    .action(async (paths: string[], opts: DumpOptions) => {
       if (opts.format !== 'json' && opts.format !== 'table') throw new InvalidConfigError(`--format must be json or table, not ${opts.format}`, { field: 'format' });
       const schema = opts.schema ? parseSchema(await readFile(opts.schema, 'utf8')) : undefined;
-      const nowSec = opts.now === undefined ? undefined : Number(opts.now);
-      for (const dataPath of await resolveDataFiles(paths)) {
-        if (opts.raw) {
+      const time = opts.referenceTime ?? opts.now;
+      const nowSec = time === undefined ? undefined : parseReferenceTime(time, opts.referenceTime === undefined ? '--now' : '--reference-time');
+      const tokenRange = opts.tokenRange === undefined ? undefined : parseTokenRange(opts.tokenRange);
+      const dataFiles = await resolveDataFiles(paths);
+      if (opts.raw) {
+        if (tokenRange || opts.writetime) throw new InvalidConfigError('--token-range and --writetime select merged rows; --raw prints each sstable as it is', { field: 'raw' });
+        for (const dataPath of dataFiles) {
           const s = await openLocalSSTable(dataPath);
           const header = fixFrozenHeaderTypes(s.header, schema, tableNameOf(dataPath));
           await forEachRawPartition(s.scanner({ header }), createTableModel(header, schema, tableNameOf(dataPath)), out);
-        } else if (opts.format === 'table') {
-          const rows: string[] = [];
-          await dumpJsonRows(dataPath, schema, (r) => rows.push(r), nowSec);
-          for (const line of tableLines(rows)) out(line);
-        } else await dumpJsonRows(dataPath, schema, out, nowSec);
+        }
+        return;
       }
+      const rows: string[] = [];
+      const sink = opts.format === 'table' ? (r: string) => rows.push(r) : out;
+      if (dataFiles.length > 1 || tokenRange || opts.writetime) {
+        await dumpMergedJsonRows(dataFiles, schema, sink, { nowSec: nowSec ?? Math.floor(Date.now() / 1000), tokenRange, writetime: opts.writetime });
+      } else await dumpJsonRows(dataFiles[0]!, schema, sink, nowSec);
+      if (opts.format === 'table') for (const line of tableLines(rows)) out(line);
     });
   sstable.command('meta')
     .argument('<paths...>', 'table directories or *-Data.db files')

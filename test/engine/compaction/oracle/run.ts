@@ -11,7 +11,7 @@ import { selectAll } from '../../../../engine/compaction/select.ts';
 import { createTableLayout } from '../../../../engine/compaction/table-layout.ts';
 import type { TableLayout } from '../../../../engine/compaction/table-layout.ts';
 import type { PartitionerName } from '../../../../engine/compaction/token.ts';
-import { batchesToJson } from './to-json.ts';
+import { batchesToJson } from '../../../../engine/compaction/select-json.ts';
 import { Clock, REPLICAS, createRng } from './workload.ts';
 import type { Mutation, Shape } from './workload.ts';
 
