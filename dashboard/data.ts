@@ -57,10 +57,7 @@ export interface DashboardSources {
   client: Client;
   namespace: string;
   temporalUi: string;
-  /**
-   * The connector the Controller's current rules route each table to, for the tables seen in visibility
-   * (`table` is keyspace.table); a table routed to the legacy connector is not a migration target.
-   */
+  /** The connector the Controller's current rules route each table to, for the tables seen in visibility (`table` is keyspace.table). */
   targets?: (seen: Array<{ cluster: string; table: string }>) => Promise<Array<{ table: string; connector: string }>>;
   limit?: number;
 }
@@ -135,12 +132,13 @@ async function migrationTargets(movements: MovementRow[], sources: DashboardSour
   for (const m of movements) if (m.status !== 'RUNNING' && !latest.has(m.table)) latest.set(m.table, m);
   // Without Controller rules, every table seen counts, with any non-legacy connector as the goal.
   const seen = [...new Map(movements.map((m) => [`${m.cluster}/${m.table}`, { cluster: m.cluster, table: m.table }])).values()];
+  // Every table counts; it is migrated once its latest movement succeeded on a non-legacy connector.
   const wanted = sources.targets
-    ? (await sources.targets(seen)).filter((t) => t.connector !== 'legacy')
+    ? await sources.targets(seen)
     : [...new Set(seen.map((s) => s.table))].map((table) => ({ table, connector: '*' }));
   return wanted.map(({ table, connector }) => {
     const last = latest.get(table);
-    const usedTarget = last !== undefined && (connector === '*' ? last.connector !== 'legacy' : last.connector === connector);
+    const usedTarget = last !== undefined && last.connector !== 'legacy';
     return {
       table,
       targetConnector: connector,
