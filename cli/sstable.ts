@@ -20,7 +20,7 @@ import { toCqlType } from '../engine/sstable/cql-types.ts';
 import { forEachRawPartition } from '../engine/sstable/raw-json.ts';
 import { parseSchema } from '../engine/sstable/schema.ts';
 import type { SchemaFile } from '../engine/sstable/schema.ts';
-import { openSSTable } from '../engine/sstable/sstable-reader.ts';
+import { openSSTable, withHeader } from '../engine/sstable/sstable-reader.ts';
 import type { SSTable } from '../engine/sstable/sstable-reader.ts';
 import { createTableModel, fixFrozenHeaderTypes } from '../engine/sstable/table-model.ts';
 import type { ModelColumn } from '../engine/sstable/table-model.ts';
@@ -98,7 +98,7 @@ export async function openMergeInput(dataPaths: readonly string[], schema: Schem
     const header = fixFrozenHeaderTypes(t.header, schema, tableNameOf(dataPath));
     const model = createTableModel(header, schema, tableNameOf(dataPath));
     if (model.mismatches.length) throw new InvalidConfigError(`schema does not match ${dataPath}: ${model.mismatches.join('; ')}`, { path: dataPath });
-    sstables.push({ ...t, header, scanner: (options) => t.scanner({ ...options, header }) }); // the scanner decodes with the fixed header too
+    sstables.push(withHeader(t, header));
     if (keys.length === 0) keys.push(...[...model.partitionKey, ...model.clustering].map(specOf));
     for (const c of model.selectOrder) if (c.kind === 'static' || c.kind === 'regular') if (!others.has(c.name)) others.set(c.name, specOf(c));
   }

@@ -14,7 +14,7 @@ import type { DataFile } from '../../engine/iceberg/spec/manifest.ts';
 import { UNPARTITIONED_SPEC } from '../../engine/iceberg/spec/partition-spec.ts';
 import type { Schema } from '../../engine/iceberg/spec/schema.ts';
 import { parseSchema } from '../../engine/sstable/schema.ts';
-import { openSSTable } from '../../engine/sstable/sstable-reader.ts';
+import { openSSTable, withHeader } from '../../engine/sstable/sstable-reader.ts';
 import { fixFrozenHeaderTypes } from '../../engine/sstable/table-model.ts';
 import { CountingObjectStore } from '../../engine/storage/counting.ts';
 import type { S3ClientOptions } from '../../engine/storage/s3.ts';
@@ -56,7 +56,7 @@ export async function runLegacyMove(input: LegacyInput, deps: LegacyDeps): Promi
   const dataKeys = [...new Set(plan.splits.flatMap((s) => s.dataKeys))];
   for (const [i, key] of dataKeys.entries()) {
     const t = await openSSTable(store, key);
-    await merge.add({ ...t, header: fixFrozenHeaderTypes(t.header, schemaFile, plan.table) });
+    await merge.add(withHeader(t, fixFrozenHeaderTypes(t.header, schemaFile, plan.table)));
     deps.heartbeat({ phase: 'read', sstablesDone: i + 1, sstables: dataKeys.length });
   }
   const model = connectorTableModel(plan);

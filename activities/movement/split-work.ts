@@ -12,7 +12,7 @@ import { createTableLayout } from '../../engine/compaction/table-layout.ts';
 import { DataFileWriter } from '../../engine/iceberg/parquet/data-file-writer.ts';
 import { UNPARTITIONED_SPEC } from '../../engine/iceberg/spec/partition-spec.ts';
 import { parseSchema } from '../../engine/sstable/schema.ts';
-import { openSSTable } from '../../engine/sstable/sstable-reader.ts';
+import { openSSTable, withHeader } from '../../engine/sstable/sstable-reader.ts';
 import { fixFrozenHeaderTypes } from '../../engine/sstable/table-model.ts';
 import { CountingObjectStore } from '../../engine/storage/counting.ts';
 import type { S3ClientOptions } from '../../engine/storage/s3.ts';
@@ -53,7 +53,7 @@ export async function runSplit(task: SplitTask, progress: (p: SplitProgress) => 
   const layout = createTableLayout(plan.columns);
   const sstables = await Promise.all(split.dataKeys.map(async (key) => {
     const t = await openSSTable(store, key);
-    return { ...t, header: fixFrozenHeaderTypes(t.header, schemaFile, plan.table) };
+    return withHeader(t, fixFrozenHeaderTypes(t.header, schemaFile, plan.table));
   }));
   const indexes = await Promise.all(sstables.map((t, i) => openIndexOf(store, split.dataKeys[i]!, t)));
   const connector = await loadConnector(task.connector);

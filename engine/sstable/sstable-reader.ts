@@ -32,6 +32,14 @@ export interface SSTable {
   scanner(options?: ScannerOptions): PartitionScanner;
 }
 
+/**
+ * The same sstable read with a corrected header (e.g. fixFrozenHeaderTypes, trap 13): its scanner decodes with it
+ * too, so every reader of the returned object agrees on the column types.
+ */
+export function withHeader(sstable: SSTable, header: SerializationHeader): SSTable {
+  return { ...sstable, header, scanner: (options) => sstable.scanner({ ...options, header }) };
+}
+
 async function exists(store: ObjectStore, key: string): Promise<boolean> {
   return (await store.stat(key)) !== undefined;
 }
