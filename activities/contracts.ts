@@ -23,6 +23,8 @@ export interface DataMovementInput {
     /** Upper bounds for the planner; it may choose fewer. */
     maxSplits?: number;
     maxConcurrency?: number;
+    /** Heartbeat timeout of a split activity, in seconds (default 60): how soon a split held by a dead worker is retried. */
+    heartbeatTimeoutSec?: number;
     /** Test hook: make the named connector fail non-retryably, to exercise the fallback path. */
     injectFailure?: string;
   };

@@ -29,6 +29,7 @@ export const dataMovementInputSchema = z.strictObject({
       mode: z.enum(['primary', 'shadow']).optional(),
       maxSplits: z.number().int().min(1).max(100_000).optional(),
       maxConcurrency: z.number().int().min(1).max(1_000).optional(),
+      heartbeatTimeoutSec: z.number().int().min(5).max(3_600).optional(),
       injectFailure: z.string().min(1).optional(),
     })
     .optional(),

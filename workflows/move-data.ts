@@ -131,7 +131,8 @@ export async function MoveData(input: MoveDataInput): Promise<MoveDataResult> {
 
 /** Runs splits [from, to) with at most `concurrency` compaction activities in flight. */
 export async function MoveDataBatch(input: MoveDataBatchInput): Promise<SplitTotals> {
-  const { compactSplit } = proxyActivities<MovementActivities>(compactionActivity);
+  const heartbeatSec = input.job.options.heartbeatTimeoutSec;
+  const { compactSplit } = proxyActivities<MovementActivities>(heartbeatSec ? { ...compactionActivity, heartbeatTimeout: `${heartbeatSec}s` } : compactionActivity);
   const totals: SplitTotals = { splitsDone: 0, rows: 0, files: 0, bytesRead: 0, bytesWritten: 0, cpuMs: 0 };
   setHandler(batchProgress, () => totals);
   let next = input.from;

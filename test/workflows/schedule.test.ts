@@ -1,0 +1,143 @@
+// Scheduled movements on a real Temporal dev server: `cassberg schedule create|list|trigger|pause|unpause|delete`
+// (client.ts with a temp config pointing at this file's Temporal and MinIO), and `temporal schedule create` with the
+// same plain-JSON input. A triggered schedule starts a DataMovement that a worker process (worker.ts's dependencies
+// from the same config) runs to completion; the Iceberg table is read back against Cassandra's SELECT (select.json).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { DataMovementInput, MovementOutcome } from '../../activities/contracts.ts';
+import { REPO_ROOT } from '../../dev/config.ts';
+import { startS3, type S3Server } from '../harness/s3.ts';
+import { startTemporal, type TemporalServer } from '../harness/temporal.ts';
+import {
+  expectedFixtureRows, KEYSPACE, movementStack, readTable, startWorkerProcess, stopWorkerProcess, TABLE, uploadFixtureBackup,
+  type MovementStack, type WorkerProcess,
+} from './movement-setup.ts';
+
+const run = promisify(execFile);
+const TEMPORAL_CLI = join(homedir(), '.cache/cassberg/bin/temporal');
+
+let temporal: TemporalServer;
+let s3: S3Server;
+let stack: MovementStack;
+let worker: WorkerProcess;
+let connection: Connection;
+let client: Client;
+let backup: { backupUrl: string; referenceTime: string };
+
+before(async () => {
+  [temporal, s3] = await Promise.all([startTemporal(), startS3()]);
+  stack = await movementStack({ temporal, s3 }, 'schedule-test');
+  backup = await uploadFixtureBackup(stack, 'prod-1', 3);
+  worker = await startWorkerProcess(stack.configFile);
+  connection = await Connection.connect({ address: temporal.address });
+  client = new Client({ connection, namespace: temporal.namespace });
+});
+
+after(async () => {
+  await stopWorkerProcess(worker);
+  await connection?.close();
+  await stack?.catalog.close();
+  await Promise.all([temporal?.stop(), s3?.stop()]);
+  if (stack) rmSync(stack.dir, { recursive: true, force: true });
+});
+
+function input(destinationTable: string): DataMovementInput {
+  return {
+    source: { backupUrl: backup.backupUrl, cluster: 'prod-1', keyspace: KEYSPACE, table: TABLE },
+    destination: { namespace: 'analytics', table: destinationTable },
+    options: { referenceTime: backup.referenceTime, connector: 'raw' },
+  };
+}
+
+async function cassberg(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'client.ts', '--config', stack.configFile, ...args], { cwd: REPO_ROOT });
+  return stdout;
+}
+
+async function poll<T>(what: string, fn: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+/** The workflow id of the schedule's first action, once the server has taken it. */
+async function firstRun(scheduleId: string): Promise<string> {
+  return poll(`a run of ${scheduleId}`, async () => {
+    const { info } = await client.schedule.getHandle(scheduleId).describe();
+    const action = info.recentActions[0]?.action;
+    return action?.type === 'startWorkflow' ? action.workflow.workflowId : undefined;
+  });
+}
+
+interface ListedSchedule { scheduleId: string; paused: boolean; workflowType?: string }
+const listed = async (id: string) => (JSON.parse(await cassberg('schedule', 'list', '--json')) as ListedSchedule[]).find((s) => s.scheduleId === id);
+
+test('cassberg schedule: create paused, list, trigger runs a DataMovement to completion, unpause/pause, delete', async () => {
+  const file = join(stack.dir, 'nightly.json');
+  writeFileSync(file, JSON.stringify(input('scheduled')));
+  assert.match(await cassberg('schedule', 'create', 'mv-nightly', '--input', file, '--every', '1h', '--paused'), /schedule mv-nightly created \(every 1h, overlap skip\)/);
+
+  const described = await client.schedule.getHandle('mv-nightly').describe();
+  assert.equal(described.state.paused, true);
+  assert.equal(described.action.type === 'startWorkflow' && described.action.workflowType, 'DataMovement');
+  assert.equal(described.action.taskQueue, 'schedule-test');
+  // schedule list reads Temporal's visibility, which is eventually consistent
+  const row = await poll('mv-nightly in schedule list', () => listed('mv-nightly'));
+  assert.deepEqual([row.paused, row.workflowType], [true, 'DataMovement']);
+
+  assert.match(await cassberg('schedule', 'trigger', 'mv-nightly'), /mv-nightly: trigger done/);
+  const workflowId = await firstRun('mv-nightly');
+  assert.match(workflowId, /^mv-nightly-movement/);
+  const outcome = (await client.workflow.getHandle(workflowId).result()) as MovementOutcome;
+  assert.equal(outcome.connector, 'raw');
+  assert.equal(outcome.rows, 34);
+  const table = await readTable(stack, 'scheduled');
+  assert.deepEqual(table.rows, expectedFixtureRows());
+  assert.equal(table.snapshots.length, 1);
+  const { typedSearchAttributes } = await client.workflow.getHandle(workflowId).describe();
+  assert.equal(typedSearchAttributes.get(defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD)), 'mv-nightly');
+
+  await cassberg('schedule', 'unpause', 'mv-nightly');
+  assert.equal((await client.schedule.getHandle('mv-nightly').describe()).state.paused, false);
+  assert.match(await cassberg('schedule', 'pause', 'mv-nightly'), /mv-nightly: pause done/);
+  const paused = await client.schedule.getHandle('mv-nightly').describe();
+  assert.equal(paused.state.paused, true);
+  assert.equal(paused.state.note, 'paused by cassberg');
+
+  assert.match(await cassberg('schedule', 'delete', 'mv-nightly'), /mv-nightly: delete done/);
+  await assert.rejects(client.schedule.getHandle('mv-nightly').describe(), ScheduleNotFoundError);
+  await poll('mv-nightly gone from schedule list', async () => ((await listed('mv-nightly')) ? undefined : true));
+});
+
+test('cassberg schedule create rejects an invalid input before touching Temporal', async () => {
+  const file = join(stack.dir, 'bad.json');
+  writeFileSync(file, JSON.stringify({ ...input('bad'), options: { maxSplits: 0 } }));
+  await assert.rejects(cassberg('schedule', 'create', 'mv-bad', '--input', file, '--every', '1h'), (err: Error & { stderr: string }) => /options\.maxSplits/.test(err.stderr));
+  await assert.rejects(client.schedule.getHandle('mv-bad').describe(), ScheduleNotFoundError);
+});
+
+test('temporal schedule create with the same JSON input starts the same DataMovement', async () => {
+  const cli = (...args: string[]) => run(TEMPORAL_CLI, [...args, '--address', temporal.address, '--namespace', temporal.namespace]);
+  await cli('schedule', 'create', '--schedule-id', 'mv-cli-nightly', '--interval', '1h', '--paused', '--overlap-policy', 'Skip',
+    '--type', 'DataMovement', '--task-queue', 'schedule-test', '--workflow-id', 'mv-cli-nightly-movement', '--input', JSON.stringify(input('scheduled_cli')));
+  await cli('schedule', 'trigger', '--schedule-id', 'mv-cli-nightly');
+  const workflowId = await firstRun('mv-cli-nightly');
+  const outcome = (await client.workflow.getHandle(workflowId).result()) as MovementOutcome;
+  assert.equal(outcome.rows, 34);
+  assert.deepEqual((await readTable(stack, 'scheduled_cli')).rows, expectedFixtureRows());
+  // and cassberg's CLI manages a schedule it did not create
+  const row = await poll('mv-cli-nightly in schedule list', () => listed('mv-cli-nightly'));
+  assert.deepEqual([row.paused, row.workflowType], [true, 'DataMovement']);
+  await cassberg('schedule', 'delete', 'mv-cli-nightly');
+  await assert.rejects(client.schedule.getHandle('mv-cli-nightly').describe(), ScheduleNotFoundError);
+});
