@@ -231,6 +231,20 @@ for (const [version, table] of [['oa', 'two_sstables_zstd'], ['da', 'two_sstable
   });
 }
 
+// The Decider reads the Controller's current rules for every job: a rule routes the table to raw, and after a rule
+// change (a new version in the store, no restart) the next job of the same table goes to legacy.
+test('the decider routes by the Controller rules and the next job sees a rule change', async () => {
+  const rule = (connector: string) => ({ rules: [{ description: 'the fixture table', cluster: 'prod-1', keyspace: KEYSPACE, table: TABLE, connector }] });
+  const v1 = await controller.write(rule('raw'), { author: 'movement-test', comment: 'move the fixture with raw' });
+  const first = await client.workflow.execute('DataMovement', { taskQueue: TASK_QUEUE, workflowId: 'mv-rule-1', args: [input('events_rule_1', {})] }) as MovementOutcome;
+  assert.deepEqual([first.decision.connector, first.decision.ruleVersion, first.connector], ['raw', v1.version, 'raw']);
+  const v2 = await controller.write(rule('legacy'), { author: 'movement-test', comment: 'back to legacy' });
+  const second = await client.workflow.execute('DataMovement', { taskQueue: TASK_QUEUE, workflowId: 'mv-rule-2', args: [input('events_rule_2', {})] }) as MovementOutcome;
+  assert.deepEqual([second.decision.connector, second.decision.ruleVersion, second.connector], ['legacy', v2.version, 'legacy']);
+  assert.deepEqual(await readTable('events_rule_1', first.snapshotId), expected);
+  assert.deepEqual(await readTable('events_rule_2', second.snapshotId), expected);
+});
+
 // The migration dashboard over this file's movements, in a real headless Chromium: its numbers must be the ones
 // Temporal's visibility reports for the same runs (counted here through the client, not hard-coded).
 test('the dashboard shows these movements, their fallbacks and connectors in Chromium', async () => {
