@@ -141,3 +141,20 @@ test('temporal schedule create with the same JSON input starts the same DataMove
   await cassberg('schedule', 'delete', 'mv-cli-nightly');
   await assert.rejects(client.schedule.getHandle('mv-cli-nightly').describe(), ScheduleNotFoundError);
 });
+
+test('cassberg move runs a movement and prints its outcome; cassberg status shows it', async () => {
+  const file = join(stack.dir, 'move-input.json');
+  writeFileSync(file, JSON.stringify(input('events_move_cli')));
+  const out = await cassberg('move', '--input', file, '--id', 'mv-move-cli');
+  assert.match(out, /^started DataMovement mv-move-cli$/m);
+  assert.match(out, /^connector: raw$/m);
+  assert.match(out, /^rows:\s+34 in \d+ files$/m);
+  const snapshot = /^snapshot:\s+(-?\d+)$/m.exec(out)?.[1];
+  assert.ok(snapshot, out);
+  assert.deepEqual((await readTable(stack, 'events_move_cli')).rows, expectedFixtureRows());
+  const status = JSON.parse(await cassberg('status', 'mv-move-cli', '--json')) as { status: string; result: MovementOutcome };
+  assert.equal(status.status, 'COMPLETED');
+  assert.equal(status.result.snapshotId, snapshot);
+  // flags instead of a file; a bad flag value is named
+  await assert.rejects(cassberg('move', '--backup', 'http://nope', '--cluster', 'c', '--table', 'ks.t', '--to', 'a.b', '--no-wait'), /source\.backupUrl/);
+});
