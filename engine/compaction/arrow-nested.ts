@@ -235,14 +235,16 @@ class DurationValueBuilder implements ValueBuilder {
   appendValue(bytes: Uint8Array, start: number, length: number): void {
     if (length === 0) { this.appendNull(); return; }
     let pos = start;
-    for (const p of this.parts) {
+    for (const [k, p] of this.parts.entries()) {
       const first = bytes[pos]!;
       let extra = 0;
       while (extra < 8 && (first & (0x80 >> extra)) !== 0) extra++;
       let v = BigInt(first & (0xff >> (extra + 1)));
       for (let i = 1; i <= extra; i++) v = (v << 8n) | BigInt(bytes[pos + i]!);
       pos += extra + 1;
-      p.appendBigInt((v >> 1n) ^ -(v & 1n));
+      const zigzag = (v >> 1n) ^ -(v & 1n);
+      // months and days are vint32 into Int32 columns; only nanoseconds is 64-bit
+      if (k < 2) p.appendNumber(Number(zigzag)); else p.appendBigInt(zigzag);
     }
     this.validity.push(true, 0);
   }
