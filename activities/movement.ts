@@ -133,7 +133,8 @@ export function createMovementActivities(deps: MovementDeps): MovementActivities
       metrics.bytesRead.inc({ store: 'backup' }, result.bytesRead);
       metrics.bytesWritten.inc({ store: 'warehouse' }, result.bytesWritten);
       metrics.bytesSkipped.inc(result.bytesSkipped);
-      const { bytesSkipped: _skipped, ...summary } = result;
+      for (const { labels, value } of result.storageRequests) metrics.storageRequests.inc(labels, value);
+      const { bytesSkipped: _skipped, storageRequests: _requests, ...summary } = result;
       return { index: input.index, ...summary, resultKey };
     },
 

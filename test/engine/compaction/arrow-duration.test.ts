@@ -26,6 +26,6 @@ test('durations land in Int32 months/days and Int64 nanoseconds', () => {
     const bytes = Uint8Array.from([...vint(m), ...vint(d), ...vint(n)]);
     builder.appendValue(bytes, 0, bytes.length);
   }
-  const rows = makeVector(builder.finish()).toArray().map((r) => (r as { toJSON(): Record<string, unknown> }).toJSON());
+  const rows = makeVector(builder.finish()).toArray().map((r: unknown) => (r as { toJSON(): Record<string, unknown> }).toJSON());
   assert.deepEqual(rows, values.map(([m, d, n]) => ({ months: Number(m), days: Number(d), nanoseconds: n })));
 });
