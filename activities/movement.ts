@@ -11,7 +11,7 @@ import type { S3ClientOptions } from '../engine/storage/s3.ts';
 import { validateSnapshots } from '../engine/validation/iceberg-snapshots.ts';
 import { createAlertSink } from '../observability/alerts.ts';
 import { logger } from '../observability/logger.ts';
-import { metrics } from '../observability/metrics.ts';
+import { metrics, recordStorage } from '../observability/metrics.ts';
 import type { MovementActivities } from './contracts.ts';
 import { toMovementJob } from './movement-input.ts';
 import { commitDataFiles, tableContext } from './movement/commit.ts';
@@ -133,7 +133,7 @@ export function createMovementActivities(deps: MovementDeps): MovementActivities
       metrics.bytesRead.inc({ store: 'backup' }, result.bytesRead);
       metrics.bytesWritten.inc({ store: 'warehouse' }, result.bytesWritten);
       metrics.bytesSkipped.inc(result.bytesSkipped);
-      for (const { labels, value } of result.storageRequests) metrics.storageRequests.inc(labels, value);
+      for (const observation of result.storageRequests) recordStorage(observation);
       const { bytesSkipped: _skipped, storageRequests: _requests, ...summary } = result;
       return { index: input.index, ...summary, resultKey };
     },

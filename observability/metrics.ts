@@ -1,6 +1,7 @@
 // Prometheus metrics of a worker: one registry, named after what operators ask ("how many movements fell
 // back?", "how many bytes did the index let us skip?"). Served by `serveMetrics` on loopback by default.
 import { createServer, type Server } from 'node:http';
+import { isMainThread } from 'node:worker_threads';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
@@ -33,18 +34,40 @@ export const metrics = {
   }),
 };
 
+export interface StorageObservation {
+  store: string;
+  operation: string;
+  outcome: 'ok' | 'error';
+  seconds: number;
+}
+
+/**
+ * Worker threads have a registry of their own that nobody scrapes: there, storage calls are also kept as
+ * observations that the thread hands back with its result and the main thread replays (`recordStorage`).
+ */
+const threadObservations: StorageObservation[] | undefined = isMainThread ? undefined : [];
+
+export function drainStorageObservations(): StorageObservation[] {
+  return threadObservations ? threadObservations.splice(0) : [];
+}
+
+export function recordStorage(o: StorageObservation): void {
+  metrics.storageRequests.inc({ store: o.store, operation: o.operation, outcome: o.outcome });
+  metrics.storageLatency.observe({ store: o.store, operation: o.operation }, o.seconds);
+}
+
 /** Times one storage call and counts it by outcome: the dependency tracking of the object store. */
 export async function trackStorage<T>(store: string, operation: string, fn: () => Promise<T>): Promise<T> {
-  const end = metrics.storageLatency.startTimer({ store, operation });
+  const started = performance.now();
+  let outcome: 'ok' | 'error' = 'error';
   try {
     const result = await fn();
-    metrics.storageRequests.inc({ store, operation, outcome: 'ok' });
+    outcome = 'ok';
     return result;
-  } catch (err) {
-    metrics.storageRequests.inc({ store, operation, outcome: 'error' });
-    throw err;
   } finally {
-    end();
+    const o = { store, operation, outcome, seconds: (performance.now() - started) / 1000 };
+    recordStorage(o);
+    threadObservations?.push(o);
   }
 }
 

@@ -4,7 +4,7 @@
 // safe and carry no clients.
 import { performance } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
-import { metrics } from '../../observability/metrics.ts';
+import { drainStorageObservations, type StorageObservation } from '../../observability/metrics.ts';
 import { Table } from 'apache-arrow';
 import { loadConnector, type ConnectorOptions } from '../../connectors/registry.ts';
 import { selectAll } from '../../engine/compaction/select.ts';
@@ -42,8 +42,8 @@ export interface SplitWorkResult {
   rows: number; files: number; bytesRead: number; bytesWritten: number; cpuMs: number;
   /** Uncompressed Data.db bytes the partition index let the split leave unread, summed over its ranges. */
   bytesSkipped: number;
-  /** Object-store requests a pool thread made, by operation and outcome, for the worker's registry (threads have their own). */
-  storageRequests: Array<{ labels: Record<string, string | number>; value: number }>;
+  /** Object-store calls a pool thread made, for the worker's registry to replay (threads have their own registry). */
+  storageRequests: StorageObservation[];
 }
 
 export async function runSplit(task: SplitTask, progress: (p: SplitProgress) => void): Promise<SplitWorkResult> {
@@ -91,8 +91,7 @@ export async function runSplit(task: SplitTask, progress: (p: SplitProgress) => 
   // Node 20 has no per-thread CPU clock: in a pool thread, its busy (non-idle) time stands in for it
   const used = process.cpuUsage(cpu);
   const cpuMs = isMainThread ? (used.user + used.system) / 1000 : performance.eventLoopUtilization(elu).active;
-  const storageRequests = isMainThread ? [] : (await metrics.storageRequests.get()).values.map(({ labels, value }) => ({ labels: { ...labels } as Record<string, string | number>, value }));
-  if (!isMainThread) metrics.storageRequests.reset();
+  const storageRequests = drainStorageObservations();
   return {
     rows, files: files.length, bytesRead: store.counts.bytesRead, bytesWritten: files.reduce((a, f) => a + f.fileSizeInBytes, 0),
     cpuMs: Math.round(cpuMs), bytesSkipped, storageRequests,
