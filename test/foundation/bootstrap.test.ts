@@ -21,12 +21,11 @@ async function stampTimes(): Promise<Record<string, number>> {
   return times;
 }
 
-test('a second bootstrap run skips every step in seconds and touches no stamp', async () => {
+test('a second bootstrap run skips every step and touches no stamp', async () => {
   await run('bash', [BOOTSTRAP]);
   const before = await stampTimes();
-  const t0 = Date.now();
   const { stdout } = await run('bash', [BOOTSTRAP]);
-  assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+  // "Fast" is what the steps say, not a timer: every step must report `cached` (no timed assertions in tests).
   const steps = stdout.split('\n').filter((l) => l.startsWith('==> '));
   assert.equal(steps.length, 6, stdout);
   for (const line of steps) assert.match(line, /cached\s+\d+\.\ds$/);
