@@ -4,15 +4,16 @@
 
 import { NO_DELETION_TIME, NO_TIMESTAMP, NO_TTL } from './reconcile.ts';
 
-/** ClusteringPrefix.Kind ordinals (the on-disk byte). */
-export const EXCL_END_BOUND = 0;
-export const INCL_START_BOUND = 1;
-export const EXCL_END_INCL_START_BOUNDARY = 2;
-export const STATIC_CLUSTERING = 3;
-export const CLUSTERING = 4;
-export const INCL_END_EXCL_START_BOUNDARY = 5;
-export const INCL_END_BOUND = 6;
-export const EXCL_START_BOUND = 7;
+// ClusteringPrefix.Kind ordinals: the sstable decoder's constants, one definition for both.
+import {
+  CLUSTERING, EXCL_END_BOUND, EXCL_END_INCL_START_BOUNDARY, EXCL_START_BOUND, INCL_END_BOUND, INCL_END_EXCL_START_BOUNDARY,
+  INCL_START_BOUND, STATIC_CLUSTERING,
+} from '../sstable/clustering.ts';
+
+export {
+  CLUSTERING, EXCL_END_BOUND, EXCL_END_INCL_START_BOUNDARY, EXCL_START_BOUND, INCL_END_BOUND, INCL_END_EXCL_START_BOUNDARY,
+  INCL_START_BOUND, STATIC_CLUSTERING,
+};
 
 /** Kind.comparison by ordinal (ClusteringPrefix.Kind). */
 export const KIND_COMPARISON = Int8Array.from([0, 0, 0, 1, 2, 3, 3, 3]);

@@ -7,6 +7,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { dateString, timeString, timestampString, uuidString } from './cql-json.ts';
 import type { TableLayout } from './table-layout.ts';
 import type { MarshalType } from './value-comparator.ts';
+import { durationString } from '../sstable/cql-json.ts';
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -38,19 +39,6 @@ function float32String(v: number): string {
     if (Math.fround(s) === v) return javaNumberString(s, String(s));
   }
   return javaNumberString(v, String(v));
-}
-
-/** cql3/Duration.toString of the duration Struct (months, days, nanoseconds): 1y2mo3d4h5m6s7ms8us9ns. */
-function durationString(months: number, days: number, nanos: bigint): string {
-  const negative = months < 0 || days < 0 || nanos < 0n;
-  const m = Math.abs(months), d = Math.abs(days);
-  let n = nanos < 0n ? -nanos : nanos;
-  let s = negative ? '-' : '';
-  const add = (v: bigint | number, unit: string) => { if (v !== 0 && v !== 0n) s += `${v}${unit}`; };
-  add(Math.floor(m / 12), 'y'); add(m % 12, 'mo'); add(d, 'd');
-  const units: [bigint, string][] = [[3600000000000n, 'h'], [60000000000n, 'm'], [1000000000n, 's'], [1000000n, 'ms'], [1000n, 'us'], [1n, 'ns']];
-  for (const [size, unit] of units) { add(n / size, unit); n %= size; }
-  return s;
 }
 
 function quoteKey(json: string): string {
