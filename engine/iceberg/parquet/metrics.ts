@@ -52,11 +52,6 @@ export function valueAt(d: Data, type: PrimitiveType, i: number, stringsAsBytes 
   }
 }
 
-function less(type: PrimitiveType, a: IcebergValue, b: IcebergValue): boolean {
-  if (typeof a === 'number' && a === 0 && b === 0) return Object.is(a, -0) && !Object.is(b, -0);
-  return compareValues(type, a, b) < 0;
-}
-
 export function computeColumnMetrics(table: Table, schema: Schema, truncateLength = DEFAULT_TRUNCATE_LENGTH): ColumnMetrics {
   const out: ColumnMetrics = { nullValueCounts: new Map(), nanValueCounts: new Map(), lowerBounds: new Map(), upperBounds: new Map() };
   schema.fields.forEach((field, col) => {
@@ -65,22 +60,9 @@ export function computeColumnMetrics(table: Table, schema: Schema, truncateLengt
     if (!isPrimitive(field.type)) return;
     const type = field.type;
     const order: PrimitiveType = type.kind === 'string' ? { kind: 'binary' } : type;
-    const isFloat = type.kind === 'float' || type.kind === 'double';
-    let nulls = 0;
-    let nans = 0;
-    let min: IcebergValue | null = null;
-    let max: IcebergValue | null = null;
-    for (const d of column.data) {
-      for (let i = 0; i < d.length; i++) {
-        const v = valueAt(d, type, i, true);
-        if (v === null) { nulls++; continue; }
-        if (isFloat && Number.isNaN(v)) { nans++; continue; }
-        if (min === null || less(order, v, min)) min = v;
-        if (max === null || less(order, max, v)) max = v;
-      }
-    }
+    const { nulls, nans, min, max } = scanColumn(column.data, type);
     out.nullValueCounts.set(field.id, nulls);
-    if (isFloat) out.nanValueCounts.set(field.id, nans);
+    if (type.kind === 'float' || type.kind === 'double') out.nanValueCounts.set(field.id, nans);
     if (min !== null && max !== null) {
       out.lowerBounds.set(field.id, truncateLower(type, toBytes(order, min), truncateLength));
       const upper = truncateUpper(type, toBytes(order, max), truncateLength);
@@ -88,6 +70,101 @@ export function computeColumnMetrics(table: Table, schema: Schema, truncateLengt
     }
   });
   return out;
+}
+
+interface ColumnScan { nulls: number; nans: number; min: IcebergValue | null; max: IcebergValue | null }
+
+// Metrics run over every value written, so the common types are scanned in place over Arrow's buffers: numbers
+// straight from their typed arrays, 64-bit values as two 32-bit words, strings and binaries as byte ranges. Only the
+// final min and max become values.
+function scanColumn(chunks: readonly Data[], type: PrimitiveType): ColumnScan {
+  switch (type.kind) {
+    case 'int': case 'date': case 'float': case 'double': return scanNumbers(chunks);
+    case 'long': case 'time': case 'timestamp': case 'timestamptz': return scanLongs(chunks);
+    case 'string': case 'binary': return scanBytes(chunks);
+    default: return scanValues(chunks, type);
+  }
+}
+
+/** Min/max by `<` with -0 below +0 (Iceberg orders floats by their sign-magnitude bits); NaN counted, not ordered. */
+function scanNumbers(chunks: readonly Data[]): ColumnScan {
+  let nulls = 0, nans = 0, min = Infinity, max = -Infinity, seen = false;
+  for (const d of chunks) {
+    const values = d.values as Int32Array | Float32Array | Float64Array;
+    for (let i = 0; i < d.length; i++) {
+      if (!isValid(d, i)) { nulls++; continue; }
+      const v = values[i]!;
+      if (v !== v) { nans++; continue; }
+      seen = true;
+      if (v < min || (v === 0 && min === 0 && Object.is(v, -0))) min = v;
+      if (v > max || (v === 0 && max === 0 && Object.is(max, -0))) max = v;
+    }
+  }
+  return { nulls, nans, min: seen ? min : null, max: seen ? max : null };
+}
+
+function scanLongs(chunks: readonly Data[]): ColumnScan {
+  let nulls = 0;
+  let minHi = 0, minLo = 0, maxHi = 0, maxLo = 0, seen = false;
+  for (const d of chunks) {
+    const v = d.values as BigInt64Array;
+    const words = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
+    for (let i = 0; i < d.length; i++) {
+      if (!isValid(d, i)) { nulls++; continue; }
+      const hi = words[2 * i + 1]!, lo = words[2 * i]! >>> 0; // little-endian: low word first
+      if (!seen) { minHi = maxHi = hi; minLo = maxLo = lo; seen = true; continue; }
+      if (hi < minHi || (hi === minHi && lo < minLo)) { minHi = hi; minLo = lo; }
+      if (hi > maxHi || (hi === maxHi && lo > maxLo)) { maxHi = hi; maxLo = lo; }
+    }
+  }
+  const long = (hi: number, lo: number) => (BigInt(hi) << 32n) | BigInt(lo);
+  return { nulls, nans: 0, min: seen ? long(minHi, minLo) : null, max: seen ? long(maxHi, maxLo) : null };
+}
+
+/** UTF-8 strings and binaries compare as unsigned bytes; the extremes are kept as ranges of their chunk's buffer. */
+function scanBytes(chunks: readonly Data[]): ColumnScan {
+  let nulls = 0;
+  let min: Uint8Array | null = null, max: Uint8Array | null = null;
+  for (const d of chunks) {
+    const offs = d.valueOffsets as Int32Array;
+    const bytes = d.values as Uint8Array;
+    let minAt = -1, maxAt = -1;
+    for (let i = 0; i < d.length; i++) {
+      if (!isValid(d, i)) { nulls++; continue; }
+      if (minAt < 0) { minAt = maxAt = i; continue; }
+      if (compareRanges(bytes, offs[i]!, offs[i + 1]!, offs[minAt]!, offs[minAt + 1]!) < 0) minAt = i;
+      if (compareRanges(bytes, offs[i]!, offs[i + 1]!, offs[maxAt]!, offs[maxAt + 1]!) > 0) maxAt = i;
+    }
+    if (minAt < 0) continue;
+    const lo = bytes.subarray(offs[minAt]!, offs[minAt + 1]!), hi = bytes.subarray(offs[maxAt]!, offs[maxAt + 1]!);
+    if (min === null || compareBytes(lo, min) < 0) min = lo;
+    if (max === null || compareBytes(hi, max) > 0) max = hi;
+  }
+  return { nulls, nans: 0, min, max };
+}
+
+function compareRanges(b: Uint8Array, aStart: number, aEnd: number, cStart: number, cEnd: number): number {
+  const n = Math.min(aEnd - aStart, cEnd - cStart);
+  for (let k = 0; k < n; k++) {
+    const x = b[aStart + k]!, y = b[cStart + k]!;
+    if (x !== y) return x - y;
+  }
+  return (aEnd - aStart) - (cEnd - cStart);
+}
+
+/** The other primitives (boolean, uuid, fixed, decimal), value by value. */
+function scanValues(chunks: readonly Data[], type: PrimitiveType): ColumnScan {
+  let nulls = 0;
+  let min: IcebergValue | null = null, max: IcebergValue | null = null;
+  for (const d of chunks) {
+    for (let i = 0; i < d.length; i++) {
+      const v = valueAt(d, type, i, true);
+      if (v === null) { nulls++; continue; }
+      if (min === null || compareValues(type, v, min) < 0) min = v;
+      if (max === null || compareValues(type, max, v) < 0) max = v;
+    }
+  }
+  return { nulls, nans: 0, min, max };
 }
 
 /** Byte length of the first `n` code points of UTF-8 `bytes`. */
