@@ -1,5 +1,7 @@
 // A ByteSource over one object that fetches aligned chunks (8 MiB by default) and, once reads look sequential,
-// keeps up to `readAheadChunks` further chunks in flight. Memory is bounded by (readAheadChunks + 2) chunks.
+// keeps up to `readAheadChunks` further chunks in flight. Chunks behind the current read are dropped at once (SSTable
+// scans move forward; a backward read just fetches again), so an input holds at most readAheadChunks + 1 chunks plus
+// whatever its caller still references.
 
 import type { ByteSource, ObjectStore } from './object-store.ts';
 import { checkRange } from './object-store.ts';
@@ -78,14 +80,11 @@ export class RangeReader implements ByteSource {
     return p;
   }
 
-  /** Drops chunks behind the current position, then the oldest ones, until the bound holds. */
+  /** Drops every chunk behind the current read, then the farthest read-ahead, until the bound holds. */
   private evict(current: number): void {
+    for (const index of [...this.chunks.keys()]) if (index < current) this.chunks.delete(index);
     const bound = this.readAheadChunks + 2;
-    for (const index of [...this.chunks.keys()]) {
-      if (this.chunks.size <= bound) break;
-      if (index < current) this.chunks.delete(index);
-    }
-    for (const index of [...this.chunks.keys()]) {
+    for (const index of [...this.chunks.keys()].sort((a, b) => b - a)) {
       if (this.chunks.size <= bound) break;
       this.chunks.delete(index);
     }

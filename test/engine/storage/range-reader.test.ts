@@ -38,3 +38,15 @@ test('a read spanning chunks is assembled; random access does not read ahead', a
   assert.equal(counting.counts.stats, 1, 'one size lookup');
   await assert.rejects(reader.read(900, 1001), /bad byte range \[900, 1001\) of .*obj \(size 1000\)/);
 });
+
+test('chunks behind the read position are let go: a scan holds read-ahead only, going back fetches again', async () => {
+  counting.reset();
+  const reader = new RangeReader(counting, 'obj', { chunkBytes: 100, readAheadChunks: 1, sizeInBytes: data.length });
+  for (let pos = 0; pos < 500; pos += 100) assert.deepEqual(await reader.read(pos, pos + 100), data.subarray(pos, pos + 100));
+  await new Promise((r) => setTimeout(r, 20));
+  const before = counting.counts.reads;
+  assert.deepEqual(await reader.read(420, 480), data.subarray(420, 480), 'the current chunk is still held');
+  assert.equal(counting.counts.reads, before);
+  assert.deepEqual(await reader.read(150, 160), data.subarray(150, 160));
+  assert.equal(counting.counts.reads, before + 1, 'a chunk behind the scan was dropped and is read again');
+});
