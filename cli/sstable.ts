@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { selectAll } from '../engine/compaction/select.ts';
 import { batchToJsonLines } from '../engine/compaction/select-json.ts';
 import { createSSTableSources } from '../engine/compaction/sstable-source.ts';
-import { createTableLayout } from '../engine/compaction/table-layout.ts';
+import { columnSpecOf, createTableLayout } from '../engine/compaction/table-layout.ts';
 import type { ColumnSpec, TableLayout } from '../engine/compaction/table-layout.ts';
 import { InvalidConfigError } from '../engine/errors.ts';
 import { MAX_TOKEN, MIN_TOKEN } from '../engine/partitioner/murmur3.ts';
@@ -22,10 +22,8 @@ import { parseSchema } from '../engine/sstable/schema.ts';
 import type { SchemaFile } from '../engine/sstable/schema.ts';
 import { openSSTable, withHeader } from '../engine/sstable/sstable-reader.ts';
 import type { SSTable } from '../engine/sstable/sstable-reader.ts';
-import { createTableModel, fixFrozenHeaderTypes } from '../engine/sstable/table-model.ts';
-import type { ModelColumn } from '../engine/sstable/table-model.ts';
-import { typeToString, unreversed } from '../engine/sstable/type-parser.ts';
-import type { CassandraType } from '../engine/sstable/type-parser.ts';
+import { SCHEMA_ONLY, createTableModel, fixFrozenHeaderTypes } from '../engine/sstable/table-model.ts';
+import { typeToString } from '../engine/sstable/type-parser.ts';
 import { LocalObjectStore } from '../engine/storage/local-fs.ts';
 
 export interface SstableCliDeps {
@@ -67,41 +65,32 @@ export async function dumpJsonRows(dataPath: string, schema: SchemaFile | undefi
   return forEachCqlRow(sstable.scanner({ header }), model, out, nowSec === undefined ? {} : { nowSec });
 }
 
-const MULTI_CELL_CAPABLE = /^(ListType|SetType|MapType|UserType)$/;
-
-/** The AbstractType text the merge layout reads: headers leave top-level frozenness implicit, the layout needs
- *  FrozenType (the same rule as activities/movement/source.ts). */
-function layoutType(type: CassandraType): string {
-  const text = typeToString(type);
-  const inner = unreversed(type);
-  if (!MULTI_CELL_CAPABLE.test(inner.name) || inner.multiCell) return text;
-  return type.name === 'ReversedType' ? `ReversedType(FrozenType(${typeToString(inner)}))` : `FrozenType(${text})`;
-}
-
-const specOf = (c: ModelColumn): ColumnSpec => ({
-  name: c.name, type: layoutType(c.type), kind: c.kind,
-  ...(Number.isFinite(c.droppedAtMicros) ? { droppedAtMicros: c.droppedAtMicros } : {}),
-});
-
 const byName = (a: ColumnSpec, b: ColumnSpec) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
  * The sstables (headers fixed against the schema) and the table layout of all of them: key columns of the first,
- * static and regular columns of any (an older sstable lacks columns added later), in `SELECT *` order.
+ * static and regular columns of any (an older sstable lacks columns added later) or of the schema, in `SELECT *` order.
  */
 export async function openMergeInput(dataPaths: readonly string[], schema: SchemaFile | undefined): Promise<{ sstables: SSTable[]; layout: TableLayout }> {
   const sstables: SSTable[] = [];
   const keys: ColumnSpec[] = [];
   const others = new Map<string, ColumnSpec>();
+  const schemaOnly = new Map<string, ColumnSpec>();
   for (const dataPath of dataPaths) {
     const t = await openLocalSSTable(dataPath);
     const header = fixFrozenHeaderTypes(t.header, schema, tableNameOf(dataPath));
     const model = createTableModel(header, schema, tableNameOf(dataPath));
     if (model.mismatches.length) throw new InvalidConfigError(`schema does not match ${dataPath}: ${model.mismatches.join('; ')}`, { path: dataPath });
     sstables.push(withHeader(t, header));
-    if (keys.length === 0) keys.push(...[...model.partitionKey, ...model.clustering].map(specOf));
-    for (const c of model.selectOrder) if (c.kind === 'static' || c.kind === 'regular') if (!others.has(c.name)) others.set(c.name, specOf(c));
+    if (keys.length === 0) keys.push(...[...model.partitionKey, ...model.clustering].map(columnSpecOf));
+    for (const c of model.selectOrder) {
+      if (c.kind === 'partition_key' || c.kind === 'clustering') continue;
+      if (c.headerIndex !== SCHEMA_ONLY) { if (!others.has(c.name)) others.set(c.name, columnSpecOf(c)); }
+      else if (!schemaOnly.has(c.name)) schemaOnly.set(c.name, columnSpecOf(c));
+    }
   }
+  // a column no sstable wrote (declared in schema.cql only) is still a column of SELECT *: always null
+  for (const [name, spec] of schemaOnly) if (!others.has(name)) others.set(name, spec);
   const rest = [...others.values()];
   const specs = [...keys, ...rest.filter((c) => c.kind === 'static').sort(byName), ...rest.filter((c) => c.kind === 'regular').sort(byName)];
   return { sstables, layout: createTableLayout(specs) };
@@ -126,7 +115,9 @@ export async function dumpMergedJsonRows(dataPaths: readonly string[], schema: S
     ? layout.columns.filter((c) => (c.kind === 'static' || c.kind === 'regular') && !c.isComplex).map((c) => c.name) : [];
   const names = [...layout.columns.map((c) => c.name), ...writetime.map((c) => `writetime(${c})`)];
   let rows = 0;
-  const merged = selectAll(sources, layout, { nowSec: options.nowSec, partitioner, writetime, ...(options.tokenRange ? { tokenRange: options.tokenRange } : {}) });
+  const merged = selectAll(sources, layout, {
+    nowSec: options.nowSec, partitioner, writetime, jsonValues: true, ...(options.tokenRange ? { tokenRange: options.tokenRange } : {}),
+  });
   for await (const batch of merged) {
     for (const line of batchToJsonLines(batch, layout, names)) { out(line); rows++; }
   }

@@ -1,5 +1,5 @@
-// Growable typed-array column builders that turn CQL value bytes into Arrow Data without per-value objects
-// (arrow-js builder/buffer.ts style: doubling buffers, offsets + bytes for variable width, a validity bitmap with a
+// Column builders that turn CQL value bytes into Arrow Data without per-value objects, on the reader's growable
+// buffers (engine/sstable/columns/buffers.ts: doubling bytes, offsets for variable width, a validity bitmap with a
 // running null count), finished through makeData. One builder per output column of a batch.
 
 import {
@@ -7,18 +7,11 @@ import {
   TimestampMillisecond, Utf8, makeData,
 } from 'apache-arrow';
 import type { Data, DataType } from 'apache-arrow';
-import { toJson } from './cql-json.ts';
+import { CorruptInputError } from '../errors.ts';
+import { decimalPlainString, readVarint, toJson } from '../sstable/cql-json.ts';
+import { ByteBuffer, OffsetsBuffer, ValidityBuffer } from '../sstable/columns/buffers.ts';
+import type { CassandraType } from '../sstable/type-parser.ts';
 import { counterContextTotal } from './counter-context.ts';
-import type { MarshalType } from './value-comparator.ts';
-
-function growBytes(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  let n = Math.max(a.length * 2, 64);
-  while (n < need) n *= 2;
-  const b = new Uint8Array(n);
-  b.set(a);
-  return b;
-}
 
 /** How a CQL value becomes Arrow: fixed-width big-endian → little-endian copy, or bytes as they are. */
 type Encoding = 'fixed' | 'bytes' | 'bool' | 'date' | 'counter' | 'json' | 'text';
@@ -26,155 +19,120 @@ type Encoding = 'fixed' | 'bytes' | 'bool' | 'date' | 'counter' | 'json' | 'text
 const encoder = new TextEncoder();
 
 export class ColumnBuilder {
-  length = 0;
-  nullCount = 0;
-  private validity: Uint8Array<ArrayBuffer> = new Uint8Array(64);
-  private data: Uint8Array<ArrayBuffer> = new Uint8Array(256);
-  private dataUsed = 0;
-  private view = new DataView(this.data.buffer);
-  private offsets = new Int32Array(64);
+  private readonly validity = new ValidityBuffer();
+  private readonly data = new ByteBuffer();
+  private readonly offsets = new OffsetsBuffer();
+  /** Boolean values, one bit each. */
+  private readonly bits = new ValidityBuffer();
   private readonly variable: boolean;
   private readonly keepByteOrder: boolean;
 
   constructor(readonly arrowType: DataType, private readonly encoding: Encoding, private readonly width: number,
-              private readonly cqlType: MarshalType | null) {
+              private readonly cqlType: CassandraType | null) {
     this.variable = encoding === 'bytes' || encoding === 'json' || encoding === 'text';
     this.keepByteOrder = arrowType instanceof FixedSizeBinary;
   }
 
-  private ensureData(need: number): void {
-    if (need <= this.data.length) return;
-    this.data = growBytes(this.data, need);
-    this.view = new DataView(this.data.buffer);
-  }
+  get length(): number { return this.validity.length; }
+  get nullCount(): number { return this.validity.nullCount; }
 
   /** Bytes held, for batch size accounting. */
   get byteSize(): number {
-    return this.dataUsed + (this.variable ? 4 * this.length : 0) + (this.length >> 3);
+    return this.data.length + (this.variable ? 4 * this.length : 0) + (this.length >> 3);
   }
 
-  private setValid(valid: boolean): void {
-    const i = this.length;
-    this.validity = growBytes(this.validity, (i >> 3) + 1);
-    if (valid) this.validity[i >> 3]! |= 1 << (i & 7);
-    else { this.validity[i >> 3]! &= ~(1 << (i & 7)); this.nullCount++; }
-    if (this.encoding === 'bool') this.ensureData((i >> 3) + 1);
-    if (this.variable) {
-      if (this.offsets.length < i + 2) {
-        const o = new Int32Array(Math.max(this.offsets.length * 2, i + 2));
-        o.set(this.offsets);
-        this.offsets = o;
-      }
-    }
-  }
-
-  private finishValue(): void {
-    if (this.variable) this.offsets[this.length + 1] = this.dataUsed;
-    this.length++;
+  /** Ends a value whose bytes (if any) are written. */
+  private finishValue(valid: boolean): void {
+    if (this.variable) this.offsets.push(this.data.length);
+    this.validity.append(valid);
   }
 
   appendNull(): void {
-    this.setValid(false);
-    if (!this.variable) {
-      const w = this.encoding === 'bool' ? 0 : this.width;
-      this.ensureData(this.dataUsed + w);
-      this.data.fill(0, this.dataUsed, this.dataUsed + w);
-      this.dataUsed += w;
+    if (this.encoding === 'bool') this.bits.append(false);
+    else if (!this.variable) {
+      const at = this.data.reserve(this.width);
+      this.data.data.fill(0, at, at + this.width);
     }
-    this.finishValue();
+    this.finishValue(false);
   }
 
-  /** Appends one serialized CQL value (an empty value of a non-text type reads as null, as in CQL). */
+  /** Appends one serialized CQL value (an empty value of a non-text type reads as null: Arrow has no empty int). */
   appendValue(bytes: Uint8Array, start: number, length: number): void {
     if (length === 0 && this.encoding !== 'bytes') { this.appendNull(); return; }
-    this.setValid(true);
     switch (this.encoding) {
-      case 'bytes': this.copy(bytes, start, length); break;
+      case 'bytes': this.data.append(bytes, start, length); break;
       case 'fixed': this.copyReversed(bytes, start, this.width); break;
-      case 'bool': this.setBit(bytes[start] !== 0); break;
+      case 'bool': this.bits.append(bytes[start] !== 0); break;
       case 'date': this.writeInt32(((bytes[start]! << 24) | (bytes[start + 1]! << 16) | (bytes[start + 2]! << 8) | bytes[start + 3]!) - 0x80000000 | 0); break;
       case 'counter': this.writeInt64(counterContextTotal(bytes, start, length)); break;
-      case 'json': this.appendText(toJson(this.cqlType!, bytes, start, length)); return;
-      case 'text': {
-        const json = toJson(this.cqlType!, bytes, start, length);
-        this.appendText(json.startsWith('"') ? JSON.parse(json) as string : json);
-        return;
-      }
+      case 'json': this.writeText(toJson(this.cqlType!, bytes, start, length)); break;
+      case 'text': this.writeText(exactText(this.cqlType!, bytes, start, length)); break;
     }
-    this.finishValue();
+    this.finishValue(true);
   }
 
   /** Appends an int64 (writetime, last_modified) or int32 (ttl) number. */
   appendNumber(value: number): void {
-    this.setValid(true);
     if (this.width === 8) this.writeInt64(BigInt(value)); else this.writeInt32(value);
-    this.finishValue();
+    this.finishValue(true);
   }
 
   /** Appends an int64 given as a bigint. */
   appendBigInt(value: bigint): void {
-    this.setValid(true);
     this.writeInt64(value);
-    this.finishValue();
+    this.finishValue(true);
   }
 
-  private appendText(text: string): void {
-    this.ensureData(this.dataUsed + text.length * 3);
-    this.dataUsed += encoder.encodeInto(text, this.data.subarray(this.dataUsed)).written;
-    this.finishValue();
-  }
-
-  private copy(bytes: Uint8Array, start: number, length: number): void {
-    this.ensureData(this.dataUsed + length);
-    const d = this.data, at = this.dataUsed;
-    if (length > 64) d.set(bytes.subarray(start, start + length), at);
-    else for (let i = 0; i < length; i++) d[at + i] = bytes[start + i]!;
-    this.dataUsed += length;
+  private writeText(text: string): void {
+    const at = this.data.reserve(text.length * 3);
+    this.data.length = at + encoder.encodeInto(text, this.data.data.subarray(at)).written;
   }
 
   /** Big-endian on disk, little-endian in Arrow (FixedSizeBinary keeps its byte order). */
   private copyReversed(bytes: Uint8Array, start: number, width: number): void {
-    if (this.keepByteOrder) { this.copy(bytes, start, width); return; }
-    this.ensureData(this.dataUsed + width);
-    const d = this.data, at = this.dataUsed;
+    if (this.keepByteOrder) { this.data.append(bytes, start, width); return; }
+    const at = this.data.reserve(width), d = this.data.data;
     for (let i = 0; i < width; i++) d[at + i] = bytes[start + width - 1 - i]!;
-    this.dataUsed += width;
   }
 
-  private setBit(on: boolean): void {
-    if (on) this.data[this.length >> 3]! |= 1 << (this.length & 7);
-    this.dataUsed = (this.length >> 3) + 1;
-  }
-
+  // reserve() may replace the view: take the offset first
   private writeInt32(v: number): void {
-    this.ensureData(this.dataUsed + 4);
-    this.view.setInt32(this.dataUsed, v, true);
-    this.dataUsed += 4;
+    const at = this.data.reserve(4);
+    this.data.view.setInt32(at, v, true);
   }
 
   private writeInt64(v: bigint): void {
-    this.ensureData(this.dataUsed + 8);
-    this.view.setBigInt64(this.dataUsed, v, true);
-    this.dataUsed += 8;
+    const at = this.data.reserve(8);
+    this.data.view.setBigInt64(at, v, true);
   }
 
   /** Hands the filled buffers to makeData and resets the builder. */
   finish(): Data {
-    const length = this.length, nullCount = this.nullCount;
-    const nullBitmap = nullCount > 0 ? this.validity.slice(0, (length + 7) >> 3) : undefined;
+    const length = this.validity.length, nullCount = this.validity.nullCount;
+    const nullBitmap = this.validity.flush() ?? undefined;
     const type = this.arrowType;
-    let data: Data;
     if (this.variable) {
-      data = makeData({ type: type as Utf8, length, nullCount, nullBitmap, valueOffsets: this.offsets.slice(0, length + 1), data: this.data.slice(0, this.dataUsed) });
-    } else if (this.encoding === 'bool') {
-      data = makeData({ type: type as Bool, length, nullCount, nullBitmap, data: this.data.slice(0, (length + 7) >> 3) });
-    } else {
-      data = makeData({ type: type as Int32, length, nullCount, nullBitmap, data: typedView(type, this.data.slice(0, this.dataUsed)) as Int32Array });
+      return makeData({ type: type as Utf8, length, nullCount, nullBitmap, valueOffsets: this.offsets.flush(), data: this.data.flush() });
     }
-    this.length = 0; this.nullCount = 0; this.dataUsed = 0;
-    this.validity.fill(0); this.data.fill(0);
-    return data;
+    if (this.encoding === 'bool') {
+      const data = this.bits.bits.slice(0, (length + 7) >> 3);
+      this.bits.flush();
+      return makeData({ type: type as Bool, length, nullCount, nullBitmap, data });
+    }
+    return makeData({ type: type as Int32, length, nullCount, nullBitmap, data: typedView(type, this.data.flush()) as Int32Array });
   }
+}
+
+/** varint and inet as their CQL text, decimal as BigDecimal.toPlainString (no exponent: what a reader of the
+ *  column parses; select-json.ts turns it back into Cassandra's JSON form). */
+function exactText(type: CassandraType, bytes: Uint8Array, start: number, length: number): string {
+  if (type.name === 'DecimalType') {
+    if (length < 4) throw new CorruptInputError('value', start, `DecimalType value of ${length} bytes`);
+    const scale = (bytes[start]! << 24) | (bytes[start + 1]! << 16) | (bytes[start + 2]! << 8) | bytes[start + 3]!;
+    return decimalPlainString(readVarint(bytes, start + 4, length - 4), scale);
+  }
+  const json = toJson(type, bytes, start, length);
+  return json.startsWith('"') ? JSON.parse(json) as string : json;
 }
 
 function typedView(type: DataType, bytes: Uint8Array): ArrayBufferView {
@@ -189,10 +147,10 @@ function typedView(type: DataType, bytes: Uint8Array): ArrayBufferView {
 }
 
 /** The Arrow type and encoding of a scalar CQL type (`multiCell`: keep the column as its SELECT JSON text). */
-export function createColumnBuilder(type: MarshalType, multiCell: boolean): ColumnBuilder {
+export function createColumnBuilder(type: CassandraType, multiCell: boolean): ColumnBuilder {
   if (multiCell) return new ColumnBuilder(new Utf8(), 'json', 0, type);
   switch (type.name) {
-    case 'ReversedType': case 'FrozenType': return createColumnBuilder(type.params[0]!, false);
+    case 'ReversedType': return createColumnBuilder(type.params[0]!, false);
     case 'UTF8Type': case 'AsciiType': return new ColumnBuilder(new Utf8(), 'bytes', 0, type);
     case 'BytesType': return new ColumnBuilder(new Binary(), 'bytes', 0, type);
     case 'BooleanType': return new ColumnBuilder(new Bool(), 'bool', 1, type);

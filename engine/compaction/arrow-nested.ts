@@ -2,11 +2,14 @@
 // takes a value either in its serialized frozen form (appendValue) or, for a multi-cell column, from the column's
 // live cells in path order (appendCells). Leaves are the typed-array ColumnBuilders of arrow-columns.ts.
 
-import { Field, Int32, Int64, List, Map_, Struct, makeData } from 'apache-arrow';
+import { Field, Int32, Int64, List, Map_, Struct, Utf8, makeData } from 'apache-arrow';
 import type { Data, DataType } from 'apache-arrow';
 import { ColumnBuilder, createColumnBuilder } from './arrow-columns.ts';
 import type { RowBuffer } from './row-buffer.ts';
-import type { MarshalType } from './value-comparator.ts';
+import { OffsetsBuffer, ValidityBuffer } from '../sstable/columns/buffers.ts';
+import { multiCellJson, toJson } from '../sstable/cql-json.ts';
+import { unreversed } from '../sstable/type-parser.ts';
+import type { CassandraType } from '../sstable/type-parser.ts';
 
 export interface ValueBuilder {
   readonly arrowType: DataType;
@@ -24,30 +27,21 @@ function readInt32(bytes: Uint8Array, pos: number): number {
   return (bytes[pos]! << 24) | (bytes[pos + 1]! << 16) | (bytes[pos + 2]! << 8) | bytes[pos + 3]!;
 }
 
-/** Validity bitmap plus offsets for list-like builders. */
+/** Validity bitmap plus offsets for list-like builders, on the reader's growable buffers. */
 class Offsets {
-  length = 0;
-  nullCount = 0;
-  validity = new Uint8Array(8);
-  offsets = new Int32Array(16);
+  private readonly validity = new ValidityBuffer();
+  private readonly offsets = new OffsetsBuffer();
+
+  get length(): number { return this.validity.length; }
 
   push(valid: boolean, end: number): void {
-    const i = this.length;
-    if ((i >> 3) >= this.validity.length) { const v = new Uint8Array(this.validity.length * 2); v.set(this.validity); this.validity = v; }
-    if (i + 2 > this.offsets.length) { const o = new Int32Array(this.offsets.length * 2); o.set(this.offsets); this.offsets = o; }
-    if (valid) this.validity[i >> 3]! |= 1 << (i & 7); else this.nullCount++;
-    this.offsets[i + 1] = end;
-    this.length++;
+    this.validity.append(valid);
+    this.offsets.push(end);
   }
 
   take(): { length: number; nullCount: number; nullBitmap: Uint8Array | undefined; valueOffsets: Int32Array } {
-    const r = {
-      length: this.length, nullCount: this.nullCount,
-      nullBitmap: this.nullCount > 0 ? this.validity.slice(0, (this.length + 7) >> 3) : undefined,
-      valueOffsets: this.offsets.slice(0, this.length + 1),
-    };
-    this.length = 0; this.nullCount = 0; this.validity.fill(0); this.offsets[0] = 0;
-    return r;
+    const length = this.validity.length, nullCount = this.validity.nullCount;
+    return { length, nullCount, nullBitmap: this.validity.flush() ?? undefined, valueOffsets: this.offsets.flush() };
   }
 }
 
@@ -63,10 +57,6 @@ function readUnsignedVInt(bytes: Uint8Array, pos: number): number {
   vintSize = extra + 1;
   return v;
 }
-
-const FIXED_WIDTH: Record<string, number> = {
-  FloatType: 4, DoubleType: 8, Int32Type: 4, LongType: 8, BooleanType: 1, TimestampType: 8, UUIDType: 16, TimeUUIDType: 16,
-};
 
 /** list and set (frozen: int32 count + int32-length elements), vector (elements back to back). */
 class ListValueBuilder implements ValueBuilder {
@@ -256,26 +246,47 @@ class DurationValueBuilder implements ValueBuilder {
   }
 }
 
-function unwrap(type: MarshalType): MarshalType {
-  return type.name === 'FrozenType' || type.name === 'ReversedType' ? unwrap(type.params[0]!) : type;
-}
-
 /** The builder for values of `type`; every nested type is frozen except the top level of a multi-cell column. */
-export function createValueBuilder(type: MarshalType): ValueBuilder {
-  const t = unwrap(type);
+export function createValueBuilder(type: CassandraType): ValueBuilder {
+  const t = unreversed(type);
   switch (t.name) {
     case 'ListType': case 'SetType': return new ListValueBuilder(t.name, createValueBuilder(t.params[0]!));
     case 'VectorType': {
-      const element = unwrap(t.params[0]!);
-      return new ListValueBuilder('VectorType', createValueBuilder(element), Number(t.params[1]!.name), FIXED_WIDTH[element.name] ?? 0);
+      const element = unreversed(t.params[0]!);
+      return new ListValueBuilder('VectorType', createValueBuilder(element), t.dimension!, Math.max(element.fixedLength, 0));
     }
     case 'MapType': return new MapValueBuilder(createValueBuilder(t.params[0]!), createValueBuilder(t.params[1]!));
     case 'TupleType': return new StructValueBuilder(t.params.map((_, i) => `f${i}`), t.params.map(createValueBuilder));
-    case 'UserType': {
-      const fields = t.params.slice(2);
-      return new StructValueBuilder(fields.map((f, i) => f.fieldName ?? `f${i}`), fields.map(createValueBuilder));
-    }
+    case 'UserType': return new StructValueBuilder([...t.fieldNames!], t.params.map(createValueBuilder));
     case 'DurationType': return new DurationValueBuilder();
     default: return createColumnBuilder(t, false);
   }
+}
+
+/** A value as its `SELECT JSON` text (engine/sstable/cql-json.ts) in a Utf8 column: exact where Arrow is not (an
+ *  empty int is "" in CQL and null in Arrow), for printing rows rather than storing them. */
+class JsonTextBuilder implements ValueBuilder {
+  private readonly text = new ColumnBuilder(new Utf8(), 'bytes', 0, null);
+  private readonly encoder = new TextEncoder();
+  readonly arrowType = this.text.arrowType;
+
+  constructor(private readonly type: CassandraType) {}
+
+  get length(): number { return this.text.length; }
+  get byteSize(): number { return this.text.byteSize; }
+  appendNull(): void { this.text.appendNull(); }
+
+  private append(json: string): void {
+    const bytes = this.encoder.encode(json);
+    this.text.appendValue(bytes, 0, bytes.length);
+  }
+
+  appendValue(bytes: Uint8Array, start: number, length: number): void { this.append(toJson(this.type, bytes, start, length)); }
+  appendCells(row: RowBuffer, start: number, end: number): void { this.append(multiCellJson(this.type, row, null, start, end)); }
+  finish(): Data { return this.text.finish(); }
+}
+
+/** The builder of a column's values as `SELECT JSON` text. */
+export function createJsonTextBuilder(type: CassandraType): ValueBuilder {
+  return new JsonTextBuilder(type);
 }

@@ -10,7 +10,7 @@ import type { Data } from 'apache-arrow';
 import { InvalidConfigError } from '../errors.ts';
 import { createNumberBuilder } from './arrow-columns.ts';
 import type { ColumnBuilder } from './arrow-columns.ts';
-import { createValueBuilder } from './arrow-nested.ts';
+import { createJsonTextBuilder, createValueBuilder } from './arrow-nested.ts';
 import type { ValueBuilder } from './arrow-nested.ts';
 import type { MergedRowSink } from './merge.ts';
 import { CELL_EXPIRING, NO_TIMESTAMP } from './reconcile.ts';
@@ -29,7 +29,12 @@ export interface BatchWriterOptions {
   lastModified?: boolean | string;
   /** A batch is handed out once its buffers reach this many bytes (default 8 MiB). */
   maxBatchBytes?: number;
+  /** Value columns as their `SELECT JSON` text (Utf8, field metadata JSON_TEXT) instead of typed Arrow columns. */
+  jsonValues?: boolean;
 }
+
+/** Field metadata key marking a column whose values are `SELECT JSON` text (select-json.ts prints them as they are). */
+export const JSON_TEXT = 'cassberg.select-json';
 
 const VALUE = 0, WRITETIME = 1, TTL = 2, LAST_MODIFIED = 3;
 
@@ -65,9 +70,10 @@ export class BatchWriter implements MergedRowSink {
     const fields: Field[] = [];
     for (const name of options.columns ?? layout.columns.map((c) => c.name)) {
       const c = pick(name, 'columns');
-      const builder = createValueBuilder(c.type);
+      const builder = options.jsonValues ? createJsonTextBuilder(c.type) : createValueBuilder(c.type);
       this.outputs.push({ what: VALUE, column: c, builder });
-      fields.push(new Field(c.name, builder.arrowType, c.kind !== 'partition_key'));
+      const metadata = options.jsonValues ? new Map([[JSON_TEXT, 'true']]) : undefined;
+      fields.push(new Field(c.name, builder.arrowType, c.kind !== 'partition_key', metadata));
     }
     for (const [list, what, prefix] of [[options.writetime, WRITETIME, 'writetime'], [options.ttl, TTL, 'ttl']] as const) {
       for (const name of list ?? []) {

@@ -8,12 +8,10 @@
 //  - local deletion / expiration times are seconds as `number`; NO_DELETION_TIME (+Infinity) = "none".
 //  - a cell is (timestampMicros, flags, localDeletionTimeSec, ttlSec, value bytes start/length).
 
-/** LivenessInfo.NO_TIMESTAMP / DeletionTime.LIVE markedForDeleteAt (Long.MIN_VALUE). */
-export const NO_TIMESTAMP = -Infinity;
-/** Cell.NO_DELETION_TIME: the cell is neither a tombstone nor expiring. */
-export const NO_DELETION_TIME = Infinity;
-/** Cell.NO_TTL. */
-export const NO_TTL = 0;
+// LivenessInfo.NO_TIMESTAMP / DeletionTime.LIVE markedForDeleteAt (Long.MIN_VALUE), Cell.NO_DELETION_TIME (neither
+// tombstone nor expiring) and Cell.NO_TTL: the decoder's values, one definition for both.
+import { NO_DELETION_TIME, NO_TIMESTAMP, NO_TTL } from '../sstable/deletion-time.ts';
+export { NO_DELETION_TIME, NO_TIMESTAMP, NO_TTL };
 /** LivenessInfo.EXPIRED_LIVENESS_TTL: a primary-key liveness that acts as a tombstone (materialized views). */
 export const EXPIRED_LIVENESS_TTL = 2147483647;
 

@@ -1,8 +1,9 @@
-// The merge's input and output unit: one row or range tombstone marker held in reusable typed arrays, so a source
-// refills the same RowBuffer for every unfiltered and no per-cell object is created. Cells refer to columns by
-// their index in the table schema (TableLayout); values, paths and clustering components are ranges of `bytes`.
+// The merge's input and output unit: one row or range tombstone marker in the typed arrays of RowArrays (shared with
+// the decoder's Unfiltered), so a source refills the same RowBuffer for every unfiltered and no per-cell object is
+// created. Cells refer to columns by their index in the table schema (TableLayout); values, paths and clustering
+// components are ranges of `bytes`, which the buffer owns (appendBytes) or a source points at its read window.
 
-import { NO_DELETION_TIME, NO_TIMESTAMP, NO_TTL } from './reconcile.ts';
+import { RowArrays, grow } from '../sstable/row-arrays.ts';
 
 // ClusteringPrefix.Kind ordinals: the sstable decoder's constants, one definition for both.
 import {
@@ -26,71 +27,15 @@ export function isBoundary(kind: number): boolean {
   return kind === EXCL_END_INCL_START_BOUNDARY || kind === INCL_END_EXCL_START_BOUNDARY;
 }
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, need: number): T {
-  if (need <= a.length) return a;
-  let n = a.length * 2;
-  while (n < need) n *= 2;
-  const b = new (a.constructor as { new(n: number): T })(n);
-  b.set(a);
-  return b;
-}
-
-export class RowBuffer {
-  /** Kind ordinal: CLUSTERING for a row, STATIC_CLUSTERING for the static row, a bound kind for a marker. */
-  kind = CLUSTERING;
+export class RowBuffer extends RowArrays {
   /** Values, paths and clustering components are ranges of this; a source may point it at its own read window. */
-  bytes: Uint8Array = new Uint8Array(1024);
+  override bytes: Uint8Array = new Uint8Array(1024);
   used = 0;
-
-  clusteringSize = 0;
-  clusteringStart = new Int32Array(4);
-  /** -1 for a null component. */
-  clusteringLength = new Int32Array(4);
-
-  livenessTimestamp = NO_TIMESTAMP;
-  livenessTtl = NO_TTL;
-  livenessExpirationSec = NO_DELETION_TIME;
-
-  /** Row deletion, or a bound marker's deletion, or a boundary's closing deletion. */
-  deletionMarkedForDeleteAt = NO_TIMESTAMP;
-  deletionLocalDeletionTime = NO_DELETION_TIME;
-  deletionShadowable = false;
-  /** A boundary's opening deletion. */
-  openMarkedForDeleteAt = NO_TIMESTAMP;
-  openLocalDeletionTime = NO_DELETION_TIME;
-
-  cellCount = 0;
-  cellColumn = new Int32Array(16);
-  cellTimestamp = new Float64Array(16);
-  cellLocalDeletionTime = new Float64Array(16);
-  cellTtl = new Int32Array(16);
-  cellFlags = new Uint8Array(16);
-  cellPathStart = new Int32Array(16);
-  /** -1 when the cell has no path (simple column). */
-  cellPathLength = new Int32Array(16);
-  cellValueStart = new Int32Array(16);
-  cellValueLength = new Int32Array(16);
-
-  complexDeletionCount = 0;
-  complexDeletionColumn = new Int32Array(4);
-  complexDeletionMarkedForDeleteAt = new Float64Array(4);
-  complexDeletionLocalDeletionTime = new Float64Array(4);
 
   /** Resets to an empty row of `kind`; the buffers are kept. */
   reset(kind: number): void {
-    this.kind = kind;
+    this.resetRow(kind);
     this.used = 0;
-    this.clusteringSize = 0;
-    this.livenessTimestamp = NO_TIMESTAMP;
-    this.livenessTtl = NO_TTL;
-    this.livenessExpirationSec = NO_DELETION_TIME;
-    this.deletionMarkedForDeleteAt = NO_TIMESTAMP;
-    this.deletionLocalDeletionTime = NO_DELETION_TIME;
-    this.deletionShadowable = false;
-    this.openMarkedForDeleteAt = NO_TIMESTAMP;
-    this.openLocalDeletionTime = NO_DELETION_TIME;
-    this.cellCount = 0;
-    this.complexDeletionCount = 0;
   }
 
   /** Copies `length` bytes into the row's byte area and returns where they start. */
@@ -115,26 +60,10 @@ export class RowBuffer {
     return at;
   }
 
-  /** Room for `n` clustering components (for sources that fill the arrays directly). */
-  ensureClustering(n: number): void {
-    if (n > this.clusteringStart.length) {
-      this.clusteringStart = grow(this.clusteringStart, n);
-      this.clusteringLength = grow(this.clusteringLength, n);
-    }
-  }
-
-  /** Room for `n` cells (for sources that fill the arrays directly). */
-  ensureCells(n: number): void {
-    if (n > this.cellColumn.length) this.growCells(n);
-  }
-
   /** Appends a clustering component (null when `length` < 0). */
   addClustering(src: Uint8Array | null, start: number, length: number): void {
     const i = this.clusteringSize++;
-    if (i >= this.clusteringStart.length) {
-      this.clusteringStart = grow(this.clusteringStart, i + 1);
-      this.clusteringLength = grow(this.clusteringLength, i + 1);
-    }
+    this.ensureClustering(i + 1);
     this.clusteringLength[i] = src === null || length < 0 ? -1 : length;
     this.clusteringStart[i] = src === null || length < 0 ? 0 : this.appendBytes(src, start, length);
   }
@@ -146,8 +75,7 @@ export class RowBuffer {
   addCell(column: number, timestamp: number, flags: number, localDeletionTime: number, ttl: number,
           path: Uint8Array | null, pathStart: number, pathLength: number,
           value: Uint8Array, valueStart: number, valueLength: number): void {
-    const i = this.cellCount++;
-    if (i >= this.cellColumn.length) this.growCells(i + 1);
+    const i = this.allocateCell();
     this.cellColumn[i] = column;
     this.cellTimestamp[i] = timestamp;
     this.cellFlags[i] = flags;
@@ -157,30 +85,6 @@ export class RowBuffer {
     this.cellPathStart[i] = path === null ? 0 : this.appendBytes(path, pathStart, pathLength);
     this.cellValueLength[i] = valueLength;
     this.cellValueStart[i] = this.appendBytes(value, valueStart, valueLength);
-  }
-
-  addComplexDeletion(column: number, markedForDeleteAt: number, localDeletionTime: number): void {
-    const i = this.complexDeletionCount++;
-    if (i >= this.complexDeletionColumn.length) {
-      this.complexDeletionColumn = grow(this.complexDeletionColumn, i + 1);
-      this.complexDeletionMarkedForDeleteAt = grow(this.complexDeletionMarkedForDeleteAt, i + 1);
-      this.complexDeletionLocalDeletionTime = grow(this.complexDeletionLocalDeletionTime, i + 1);
-    }
-    this.complexDeletionColumn[i] = column;
-    this.complexDeletionMarkedForDeleteAt[i] = markedForDeleteAt;
-    this.complexDeletionLocalDeletionTime[i] = localDeletionTime;
-  }
-
-  private growCells(need: number): void {
-    this.cellColumn = grow(this.cellColumn, need);
-    this.cellTimestamp = grow(this.cellTimestamp, need);
-    this.cellLocalDeletionTime = grow(this.cellLocalDeletionTime, need);
-    this.cellTtl = grow(this.cellTtl, need);
-    this.cellFlags = grow(this.cellFlags, need);
-    this.cellPathStart = grow(this.cellPathStart, need);
-    this.cellPathLength = grow(this.cellPathLength, need);
-    this.cellValueStart = grow(this.cellValueStart, need);
-    this.cellValueLength = grow(this.cellValueLength, need);
   }
 }
 

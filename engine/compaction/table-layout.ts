@@ -3,8 +3,11 @@
 // name columns by their index here.
 
 import { InvalidConfigError } from '../errors.ts';
-import { createCellPathComparator, createValueComparator, parseMarshalType } from './value-comparator.ts';
-import type { MarshalType, ValueComparator } from './value-comparator.ts';
+import type { ModelColumn } from '../sstable/table-model.ts';
+import { parseCassandraType, typeToString, unreversed } from '../sstable/type-parser.ts';
+import type { CassandraType } from '../sstable/type-parser.ts';
+import { createCellPathComparator, createValueComparator } from './value-comparator.ts';
+import type { ValueComparator } from './value-comparator.ts';
 
 export type ColumnKind = 'partition_key' | 'clustering' | 'static' | 'regular';
 
@@ -21,7 +24,7 @@ export interface ColumnLayout {
   readonly index: number;
   readonly name: string;
   readonly kind: ColumnKind;
-  readonly type: MarshalType;
+  readonly type: CassandraType;
   /** Non-frozen collection or UDT: cells carry paths and the column may have a complex deletion. */
   readonly isComplex: boolean;
   readonly isCounter: boolean;
@@ -43,11 +46,9 @@ export interface TableLayout {
   readonly hasCounters: boolean;
 }
 
-const MULTI_CELL = new Set(['ListType', 'SetType', 'MapType', 'UserType']);
-
 /** A top-level type is multi-cell when it is a collection or UDT not wrapped in FrozenType (tuples never are). */
-export function isMultiCell(type: MarshalType): boolean {
-  return MULTI_CELL.has(type.name);
+export function isMultiCell(type: CassandraType): boolean {
+  return type.multiCell;
 }
 
 const KIND_ORDER: Record<ColumnKind, number> = { partition_key: 0, clustering: 1, static: 2, regular: 3 };
@@ -59,7 +60,7 @@ export function createTableLayout(specs: readonly ColumnSpec[]): TableLayout {
     }
   }
   const columns = specs.map((spec, index): ColumnLayout => {
-    const type = parseMarshalType(spec.type);
+    const type = parseCassandraType(spec.type);
     const multi = (spec.kind === 'static' || spec.kind === 'regular') && isMultiCell(type);
     return {
       index,
@@ -81,5 +82,24 @@ export function createTableLayout(specs: readonly ColumnSpec[]): TableLayout {
     staticColumns: of('static'),
     regularColumns: of('regular'),
     hasCounters: columns.some((c) => c.isCounter),
+  };
+}
+
+const MULTI_CELL_CAPABLE = /^(ListType|SetType|MapType|UserType)$/;
+
+/** The AbstractType text a ColumnSpec carries: headers leave top-level frozenness implicit, the layout needs
+ *  FrozenType around a frozen collection or UDT (inside ReversedType for a clustering column). */
+export function layoutType(type: CassandraType): string {
+  const text = typeToString(type);
+  const inner = unreversed(type);
+  if (!MULTI_CELL_CAPABLE.test(inner.name) || inner.multiCell) return text;
+  return type.name === 'ReversedType' ? `ReversedType(FrozenType(${typeToString(inner)}))` : `FrozenType(${text})`;
+}
+
+/** The layout's view of a reader's table-model column (engine/sstable/table-model.ts). */
+export function columnSpecOf(c: ModelColumn): ColumnSpec {
+  return {
+    name: c.name, type: layoutType(c.type), kind: c.kind,
+    ...(Number.isFinite(c.droppedAtMicros) ? { droppedAtMicros: c.droppedAtMicros } : {}),
   };
 }

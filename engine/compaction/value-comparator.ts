@@ -1,17 +1,20 @@
 // Value comparators for the orders Cassandra sorts by: clustering components (ClusteringComparator) and cell
 // paths of non-frozen collections (CollectionType.cellPathComparator). Built from the AbstractType string the
-// Statistics.db serialization header carries ("org.apache.cassandra.db.marshal.ReversedType(...Int32Type)", the
-// package prefix optional). Follows apache/cassandra db/marshal/*Type.compareCustom; an empty value sorts first
+// Statistics.db serialization header carries, parsed by engine/sstable/type-parser.ts. Follows apache/cassandra db/marshal/*Type.compareCustom; an empty value sorts first
 // for every type (AbstractType.compare).
 
-import { UnsupportedFormatError } from '../errors.ts';
+import { parseCassandraType } from '../sstable/type-parser.ts';
+import type { CassandraType } from '../sstable/type-parser.ts';
 import { compareBytes } from './reconcile.ts';
 
 /** Compares two byte ranges; negative, zero or positive. */
 export type ValueComparator = (a: Uint8Array, aStart: number, aLength: number,
                                b: Uint8Array, bStart: number, bLength: number) => number;
 
-/** A parsed AbstractType name: `ReversedType(Int32Type)` → { name: 'ReversedType', params: [{ name: 'Int32Type' }] }. */
+/**
+ * The older nested-name shape of a parsed AbstractType, kept for connectors/raw.ts: FrozenType as a wrapper,
+ * UserType params = [keyspace, hex name, fields…] with `fieldName`, VectorType params = [element, dimension].
+ */
 export interface MarshalType {
   name: string;
   params: MarshalType[];
@@ -19,44 +22,26 @@ export interface MarshalType {
   fieldName?: string;
 }
 
-const nameDecoder = new TextDecoder();
+const FREEZABLE = new Set(['ListType', 'SetType', 'MapType', 'UserType']);
+const leaf = (name: string): MarshalType => ({ name, params: [] });
 
-function fromHex(hex: string): string {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return nameDecoder.decode(out);
+/** Cassandra's own toString: FrozenType around a frozen collection or UDT at the top or inside a multi-cell parent
+ *  (inside a frozen one, freezing is implied and not written). */
+function toMarshalType(t: CassandraType, inFrozen = false): MarshalType {
+  const sub = (p: CassandraType) => toMarshalType(p, t.name === 'ReversedType' ? inFrozen : !t.multiCell);
+  let m: MarshalType;
+  if (t.name === 'UserType') {
+    const hexName = Buffer.from(t.typeName!, 'utf8').toString('hex');
+    m = { name: t.name, params: [leaf(t.keyspace!), leaf(hexName), ...t.params.map((p, i) => ({ ...sub(p), fieldName: t.fieldNames![i]! }))] };
+  } else if (t.name === 'VectorType') m = { name: t.name, params: [sub(t.params[0]!), leaf(String(t.dimension))] };
+  else if (t.name === 'CustomType') m = leaf(t.typeName!);
+  else m = { name: t.name, params: t.params.map(sub) };
+  return FREEZABLE.has(t.name) && !t.multiCell && !inFrozen ? { name: 'FrozenType', params: [m] } : m;
 }
 
-const PACKAGE = 'org.apache.cassandra.db.marshal.';
-
-/** Parses an AbstractType string (TypeParser syntax); UserType's keyspace, hex name and `field:` prefixes kept as names. */
+/** Parses an AbstractType string with the one type parser (engine/sstable/type-parser.ts) into the MarshalType shape. */
 export function parseMarshalType(text: string): MarshalType {
-  let pos = 0;
-  function parse(): MarshalType {
-    const start = pos;
-    while (pos < text.length && text[pos] !== '(' && text[pos] !== ',' && text[pos] !== ')') pos++;
-    let name = text.slice(start, pos).trim();
-    const colon = name.indexOf(':');
-    let fieldName: string | undefined;
-    if (colon >= 0 && !name.startsWith(PACKAGE)) { // UDT field "6669656c64:Int32Type"
-      fieldName = fromHex(name.slice(0, colon));
-      name = name.slice(colon + 1);
-    }
-    if (name.startsWith(PACKAGE)) name = name.slice(PACKAGE.length);
-    const params: MarshalType[] = [];
-    if (text[pos] === '(') {
-      pos++;
-      while (pos < text.length && text[pos] !== ')') {
-        params.push(parse());
-        if (text[pos] === ',') pos++;
-      }
-      if (text[pos] !== ')') throw new UnsupportedFormatError(`unbalanced type name ${text}`, { type: text });
-      pos++;
-    }
-    return fieldName === undefined ? { name, params } : { name, params, fieldName };
-  }
-  const type = parse();
-  return type;
+  return toMarshalType(parseCassandraType(text));
 }
 
 function signedBigEndian(a: Uint8Array, aStart: number, aLength: number, b: Uint8Array, bStart: number, bLength: number): number {
@@ -188,13 +173,12 @@ function withEmptyFirst(cmp: ValueComparator): ValueComparator {
 }
 
 /** The comparator for values of `type`, as the type's compare() orders them. */
-export function createValueComparator(type: MarshalType): ValueComparator {
+export function createValueComparator(type: CassandraType): ValueComparator {
   switch (type.name) {
     case 'ReversedType': {
       const inner = createValueComparator(type.params[0]!);
       return (a, as, al, b, bs, bl) => -inner(a, as, al, b, bs, bl);
     }
-    case 'FrozenType': return createValueComparator(type.params[0]!);
     case 'Int32Type': case 'LongType': case 'ShortType': case 'ByteType': case 'TimestampType': case 'DateType':
     case 'TimeType': case 'CounterColumnType':
       return withEmptyFirst(signedBigEndian);
@@ -208,7 +192,7 @@ export function createValueComparator(type: MarshalType): ValueComparator {
     case 'MapType':
       return withEmptyFirst(collectionComparator(createValueComparator(type.params[0]!), createValueComparator(type.params[1]!)));
     case 'TupleType': return withEmptyFirst(tupleComparator(type.params.map(createValueComparator)));
-    case 'UserType': return withEmptyFirst(tupleComparator(type.params.slice(2).map(createValueComparator)));
+    case 'UserType': return withEmptyFirst(tupleComparator(type.params.map(createValueComparator)));
     default:
       // UTF8Type, AsciiType, BytesType, BooleanType, InetAddressType, SimpleDateType (unsigned days), EmptyType,
       // DurationType, VectorType and anything else byte-ordered
@@ -220,7 +204,7 @@ export function createValueComparator(type: MarshalType): ValueComparator {
  * The order of cell paths inside a non-frozen collection or UDT column (CollectionType.cellPathComparator):
  * list → TimeUUID keys, set → elements, map → keys, non-frozen UDT → 2-byte field positions.
  */
-export function createCellPathComparator(type: MarshalType): ValueComparator {
+export function createCellPathComparator(type: CassandraType): ValueComparator {
   switch (type.name) {
     case 'ListType': return withEmptyFirst(compareTimeUuids);
     case 'SetType': case 'MapType': return createValueComparator(type.params[0]!);

@@ -1,7 +1,9 @@
 // Data.db as one uncompressed byte stream (io/util/CompressedChunkReader.java): the chunks that cover a requested
 // range are fetched with one ranged read, each chunk's CRC32 (over the compressed bytes as stored, checked with
 // crc_check_chance) is verified, and the chunk is decompressed into one reused buffer of the chunk length.
-// Uncompressed Data.db (no CompressionInfo.db) is passed through.
+// Uncompressed Data.db (no CompressionInfo.db) is checked against CRC.db as it is read, when the sstable has one
+// (io/util/ChecksummedRebufferer.java with DataIntegrityMetadata.ChecksumValidator): reads are widened to whole CRC
+// chunks so a ranged read (index seek) is checked like a full scan; without CRC.db it is passed through.
 
 import { crc32, inflateSync } from 'node:zlib';
 import { uncompressSync as snappyUncompress } from 'snappy';
@@ -9,6 +11,7 @@ import { Decompressor as ZstdDecompressor } from 'zstd-napi';
 import { CorruptInputError, UnsupportedFormatError } from '../errors.ts';
 import type { ByteSource } from '../storage/object-store.ts';
 import type { CompressionInfo } from './compression-info.ts';
+import type { ChunkCrcs } from './digest.ts';
 import { decompressLz4Block } from './lz4-block.ts';
 
 export type { ByteSource } from '../storage/object-store.ts';
@@ -24,6 +27,8 @@ export interface DataFile {
 export interface DataFileOptions {
   /** Probability of verifying a chunk's CRC32 (CompressionParams crc_check_chance); 1 by default. */
   crcCheckChance?: number;
+  /** CRC.db of an uncompressed Data.db (parseCrcDb), named `file`: every chunk read is verified against it. */
+  chunkCrcs?: ChunkCrcs & { file: string };
 }
 
 type ChunkDecompressor = (src: Uint8Array, out: Uint8Array, expected: number) => number;
@@ -150,10 +155,59 @@ class UncompressedDataFile implements DataFile {
   }
 }
 
+/** Uncompressed Data.db with CRC.db: chunk-aligned reads, each chunk's CRC32 checked; the last chunk is kept. */
+class ChecksummedDataFile implements DataFile {
+  private lastChunk = -1;
+  private lastBytes = new Uint8Array(0);
+
+  constructor(readonly name: string, private readonly source: ByteSource, readonly uncompressedLength: number,
+              private readonly crcs: ChunkCrcs & { file: string }) {
+    const chunks = Math.ceil(uncompressedLength / crcs.chunkLength);
+    if (chunks !== crcs.crcs.length) {
+      throw new CorruptInputError(crcs.file, 4, `${crcs.crcs.length} chunk CRCs for ${uncompressedLength} bytes of ${name}, ${chunks} expected`);
+    }
+  }
+
+  private verify(i: number, bytes: Uint8Array, offset: number): void {
+    const actual = crc32(bytes) >>> 0, stored = this.crcs.crcs[i]!;
+    if (actual !== stored) throw new CorruptInputError(this.name, offset, `chunk ${i} CRC32 ${actual} does not match ${stored} in ${this.crcs.file}`);
+  }
+
+  async read(start: number, end: number): Promise<Uint8Array> {
+    if (start < 0 || end > this.uncompressedLength || start > end) {
+      throw new CorruptInputError(this.name, start, `read [${start}, ${end}) outside the file length ${this.uncompressedLength}`);
+    }
+    if (start === end) return new Uint8Array(0);
+    const size = this.crcs.chunkLength;
+    const first = Math.floor(start / size), last = Math.floor((end - 1) / size);
+    const out = new Uint8Array(end - start);
+    let fetchFrom = first;
+    if (this.lastChunk === first) {
+      const base = first * size;
+      out.set(this.lastBytes.subarray(start - base, Math.min(end, base + size) - base));
+      fetchFrom = first + 1;
+    }
+    if (fetchFrom > last) return out;
+    const fileStart = fetchFrom * size, fileEnd = Math.min(this.uncompressedLength, (last + 1) * size);
+    const stored = await this.source.read(fileStart, fileEnd);
+    for (let i = fetchFrom; i <= last; i++) {
+      const base = i * size, chunk = stored.subarray(base - fileStart, Math.min(fileEnd, base + size) - fileStart);
+      this.verify(i, chunk, base);
+      const lo = Math.max(start, base), hi = Math.min(end, base + chunk.length);
+      out.set(chunk.subarray(lo - base, hi - base), lo - start);
+    }
+    this.lastChunk = last;
+    this.lastBytes = stored.slice((last - fetchFrom) * size);
+    return out;
+  }
+}
+
 /** Opens Data.db over any byte source (local file, S3 object); `compression` null for uncompressed sstables. */
 export async function openDataFile(source: ByteSource, compression: CompressionInfo | null,
                                    options: DataFileOptions = {}): Promise<DataFile> {
   const size = await source.size();
-  if (compression === null) return new UncompressedDataFile(source.name, source, size);
+  if (compression === null) {
+    return options.chunkCrcs ? new ChecksummedDataFile(source.name, source, size, options.chunkCrcs) : new UncompressedDataFile(source.name, source, size);
+  }
   return new CompressedDataFile(source.name, source, compression, size, options);
 }

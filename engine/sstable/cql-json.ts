@@ -49,6 +49,14 @@ export function decimalString(unscaled: bigint, scale: number): string {
   return negative ? `-${body}` : body;
 }
 
+/** java.math.BigDecimal.toPlainString of unscaled × 10^-scale: no exponent, trailing zeros kept. */
+export function decimalPlainString(unscaled: bigint, scale: number): string {
+  if (scale <= 0) return (unscaled * 10n ** BigInt(-scale)).toString();
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+}
+
 function pad(n: number, width: number): string { return String(n).padStart(width, '0'); }
 
 /** TimestampType JSON form, UTC. */
@@ -255,4 +263,38 @@ export function toJson(type: CassandraType, bytes: Uint8Array, start: number, le
     case 'VectorType': return vectorJson(t, bytes, start, length);
   }
   throw new UnsupportedFormatError(`no JSON rendering for ${t.name}`, { type: t.text });
+}
+
+/** The cells of a row as the unfiltered (unfiltered.ts) and the merge's RowBuffer both lay them out. */
+export interface CellArrays {
+  readonly bytes: Uint8Array;
+  readonly cellValueStart: Int32Array;
+  readonly cellValueLength: Int32Array;
+  readonly cellPathStart: Int32Array;
+  readonly cellPathLength: Int32Array;
+}
+
+/**
+ * JSON text of a multi-cell (non-frozen) collection or UDT from its live cells in path order: cell k of `from`…`to`
+ * is `indexes[k]`, or k itself when `indexes` is null. List elements are values, set elements paths, map entries
+ * path: value, UDT fields by their 2-byte index path (fields without a cell are null).
+ */
+export function multiCellJson(type: CassandraType, cells: CellArrays, indexes: Int32Array | null, from: number, to: number): string {
+  const b = cells.bytes;
+  const parts: string[] = [];
+  const fields = type.name === 'UserType' ? new Array<string>(type.params.length).fill('null') : null;
+  for (let k = from; k < to; k++) {
+    const i = indexes ? indexes[k]! : k;
+    const vs = cells.cellValueStart[i]!, vl = cells.cellValueLength[i]!, ps = cells.cellPathStart[i]!, pl = cells.cellPathLength[i]!;
+    if (type.name === 'ListType') parts.push(toJson(type.params[0]!, b, vs, vl));
+    else if (type.name === 'SetType') parts.push(toJson(type.params[0]!, b, ps, pl));
+    else if (type.name === 'MapType') parts.push(`${quoteKey(toJson(type.params[0]!, b, ps, pl))}: ${toJson(type.params[1]!, b, vs, vl)}`);
+    else if (fields) {
+      const f = pl === 2 ? (b[ps]! << 8) | b[ps + 1]! : -1;
+      if (f < 0 || f >= fields.length) throw new CorruptInputError('cell path', ps, `UDT field index ${f} of ${fields.length}`);
+      fields[f] = toJson(type.params[f]!, b, vs, vl);
+    }
+  }
+  if (fields) return `{${fields.map((v, f) => `${JSON.stringify(type.fieldNames![f])}: ${v}`).join(', ')}}`;
+  return type.name === 'MapType' ? `{${parts.join(', ')}}` : `[${parts.join(', ')}]`;
 }

@@ -6,10 +6,11 @@
 
 import { ByteReader } from './byte-reader.ts';
 import { isBoundaryKind, EXCL_START_BOUND, INCL_START_BOUND } from './clustering.ts';
-import { toJson } from './cql-json.ts';
+import { multiCellJson, toJson } from './cql-json.ts';
 import { NO_TIMESTAMP } from './deletion-time.ts';
 import { MARKER, PARTITION_END, STATIC_ROW } from './partition-scanner.ts';
 import type { PartitionScanner } from './partition-scanner.ts';
+import { SCHEMA_ONLY } from './table-model.ts';
 import type { ModelColumn, TableModel } from './table-model.ts';
 import { unreversed } from './type-parser.ts';
 import { CELL_IS_DELETED, CELL_IS_EXPIRING, Unfiltered } from './unfiltered.ts';
@@ -120,29 +121,9 @@ export async function scanCqlRows(scanner: PartitionScanner, model: TableModel, 
 export function columnJson(u: Unfiltered, col: ModelColumn, deletedAt: number, nowSec: number, scratch: Int32Array): string | null {
   const n = liveCells(u, col, deletedAt, nowSec, scratch);
   if (n === 0) return null;
-  const type = col.type, b = u.bytes;
-  if (!type.multiCell) {
-    const i = scratch[0]!;
-    return toJson(type, b, u.cellValueStart[i]!, u.cellValueLength[i]!);
-  }
-  const parts: string[] = [];
-  const fields = type.name === 'UserType' ? new Array<string>(type.params.length).fill('null') : null;
-  for (let k = 0; k < n; k++) {
-    const i = scratch[k]!;
-    const vs = u.cellValueStart[i]!, vl = u.cellValueLength[i]!, ps = u.cellPathStart[i]!, pl = u.cellPathLength[i]!;
-    if (type.name === 'ListType') parts.push(toJson(type.params[0]!, b, vs, vl));
-    else if (type.name === 'SetType') parts.push(toJson(type.params[0]!, b, ps, pl));
-    else if (type.name === 'MapType') {
-      const key = toJson(type.params[0]!, b, ps, pl);
-      parts.push(`${key.startsWith('"') ? key : JSON.stringify(key)}: ${toJson(type.params[1]!, b, vs, vl)}`);
-    } else if (fields) {
-      const f = pl === 2 ? (b[ps]! << 8) | b[ps + 1]! : -1;
-      if (f < 0 || f >= fields.length) new ByteReader(b, 'cell path', 0).fail(`UDT field index ${f} of ${fields.length}`, ps);
-      fields[f] = toJson(type.params[f]!, b, vs, vl);
-    }
-  }
-  if (fields) return `{${fields.map((v, f) => `${JSON.stringify(type.fieldNames![f])}: ${v}`).join(', ')}}`;
-  return type.name === 'MapType' ? `{${parts.join(', ')}}` : `[${parts.join(', ')}]`;
+  if (col.type.multiCell) return multiCellJson(col.type, u, scratch, 0, n);
+  const i = scratch[0]!;
+  return toJson(col.type, u.bytes, u.cellValueStart[i]!, u.cellValueLength[i]!);
 }
 
 /** A sink rendering each row as one `SELECT JSON` object. */
@@ -158,7 +139,8 @@ export function createJsonRowSink(model: TableModel, emit: (json: string) => voi
         else if (c.kind === 'clustering') {
           const len = row ? row.clusteringLength[c.headerIndex]! : -1;
           v = row && len >= 0 ? toJson(c.type, row.bytes, row.clusteringStart[c.headerIndex]!, len) : null;
-        } else if (model.statics[c.headerIndex] === c) v = staticRow && columnJson(staticRow, c, staticDeletedAt, nowSec, growFor(staticRow));
+        } else if (c.headerIndex === SCHEMA_ONLY) v = null;
+        else if (model.statics[c.headerIndex] === c) v = staticRow && columnJson(staticRow, c, staticDeletedAt, nowSec, growFor(staticRow));
         else v = row && columnJson(row, c, rowDeletedAt, nowSec, growFor(row));
         parts.push(`${JSON.stringify(c.name)}: ${v ?? 'null'}`);
       }

@@ -1,6 +1,6 @@
-// Opens one sstable from any ObjectStore (local directory, S3): TOC.txt, Statistics.db, CompressionInfo.db and the
-// Data.db stream, in the order of "how to read a whole sstable" (reference 2.1). Decoding stays in the component
-// modules; this file only fetches bytes.
+// Opens one sstable from any ObjectStore (local directory, S3): TOC.txt, Statistics.db, CompressionInfo.db (or CRC.db
+// for uncompressed Data.db, checked chunk by chunk as it is read) and the Data.db stream, in the order of "how to read
+// a whole sstable" (reference 2.1). Decoding stays in the component modules; this file only fetches bytes.
 
 import { UnsupportedFormatError } from '../errors.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
@@ -10,6 +10,7 @@ import type { DataFile, DataFileOptions } from './chunk-reader.ts';
 import { parseCompressionInfo } from './compression-info.ts';
 import type { CompressionInfo } from './compression-info.ts';
 import { componentPath, parseComponentFileName } from './descriptor.ts';
+import { parseCrcDb } from './digest.ts';
 import type { Descriptor } from './descriptor.ts';
 import { PartitionScanner } from './partition-scanner.ts';
 import type { ScannerOptions } from './partition-scanner.ts';
@@ -59,7 +60,10 @@ export async function openSSTable(store: ObjectStore, dataKey: string, options: 
     ? parseCompressionInfo(await store.read(compressionKey), store.describe(compressionKey), descriptor.flags)
     : null;
   const source = new RangeReader(store, key('Data.db'));
-  const data = await openDataFile(source, compression, options);
+  const crcKey = key('CRC.db');
+  const checked = compression === null && !options.chunkCrcs && (toc ? toc.includes('CRC.db') : await exists(store, crcKey));
+  const chunkCrcs = checked ? { ...parseCrcDb(await store.read(crcKey), store.describe(crcKey)), file: store.describe(crcKey) } : options.chunkCrcs;
+  const data = await openDataFile(source, compression, { ...options, ...(chunkCrcs ? { chunkCrcs } : {}) });
   const header = statistics.header;
   return {
     descriptor, toc, statistics, header, compression, data,

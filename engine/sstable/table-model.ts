@@ -15,11 +15,15 @@ export interface ModelColumn {
   name: string;
   kind: 'partition_key' | 'clustering' | 'static' | 'regular';
   type: CassandraType;
-  /** Index in the header's key components, clustering types, or static/regular column list. */
+  /** Index in the header's key components, clustering types, or static/regular column list; SCHEMA_ONLY for a
+   *  column schema.cql declares but this sstable's header lacks (never written): always null. */
   headerIndex: number;
   /** Cells older than this (µs) belong to a dropped incarnation of the column. */
   droppedAtMicros: number;
 }
+
+/** headerIndex of a schema-only column: no cell names it, so its value is always null (as SELECT shows it). */
+export const SCHEMA_ONLY = -1;
 
 export interface TableModel {
   name: string;
@@ -30,7 +34,7 @@ export interface TableModel {
   regulars: (ModelColumn | null)[];
   /** COMPACT STORAGE without clustering columns: the data lives in one static row per partition. */
   staticCompact: boolean;
-  /** Columns of a CQL row in `SELECT *` order. */
+  /** Columns of a CQL row in `SELECT *` order, schema-only columns included. */
   selectOrder: ModelColumn[];
   /** Header vs schema differences (empty when they agree or no schema was given). */
   mismatches: string[];
@@ -43,9 +47,12 @@ function keyComponentTypes(header: SerializationHeader): CassandraType[] {
 
 function byName(a: ModelColumn, b: ModelColumn): number { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; }
 
-function selectOrder(pk: ModelColumn[], ck: ModelColumn[], statics: (ModelColumn | null)[], regulars: (ModelColumn | null)[]): ModelColumn[] {
+function selectOrder(pk: ModelColumn[], ck: ModelColumn[], statics: (ModelColumn | null)[], regulars: (ModelColumn | null)[],
+                     schemaOnly: ModelColumn[] = []): ModelColumn[] {
   const present = (c: ModelColumn | null): c is ModelColumn => c !== null;
-  return [...pk, ...ck, ...statics.filter(present).sort(byName), ...regulars.filter(present).sort(byName)];
+  const of = (kind: string) => schemaOnly.filter((c) => c.kind === kind);
+  return [...pk, ...ck, ...[...statics.filter(present), ...of('static')].sort(byName),
+    ...[...regulars.filter(present), ...of('regular')].sort(byName)];
 }
 
 function headerOnly(header: SerializationHeader, name: string): TableModel {
@@ -109,7 +116,17 @@ export function createTableModel(header: SerializationHeader, schema?: SchemaFil
   };
   const statics = header.staticColumns.map(resolve(true));
   const regulars = header.regularColumns.map(resolve(false));
-  return { name: table.name, partitionKey: pk, clustering: ck, statics, regulars, staticCompact, selectOrder: selectOrder(pk, ck, statics, regulars), mismatches };
+  // Declared but never written to this sstable (SerializationHeader lists only columns with data): null in every row.
+  const inHeader = new Set([...header.staticColumns, ...header.regularColumns].map((c) => c.name));
+  const schemaOnly = table.columns.filter((c) => (c.kind === 'static' || c.kind === 'regular') && !inHeader.has(c.name))
+    .map((c): ModelColumn => ({
+      name: c.name, kind: staticCompact ? 'regular' : c.kind as 'static' | 'regular', type: typeOf(c.cqlType),
+      headerIndex: SCHEMA_ONLY, droppedAtMicros: dropped.get(c.name) ?? -Infinity,
+    }));
+  return {
+    name: table.name, partitionKey: pk, clustering: ck, statics, regulars, staticCompact,
+    selectOrder: selectOrder(pk, ck, statics, regulars, schemaOnly), mismatches,
+  };
 }
 
 /**

@@ -7,8 +7,9 @@ import {
   CLUSTERING, INCL_END_EXCL_START_BOUNDARY, EXCL_END_INCL_START_BOUNDARY, STATIC_CLUSTERING, SSTABLE_LOWER_BOUND,
   readClusteringValues, readValueLength,
 } from './clustering.ts';
-import { NO_DELETION_TIME, NO_TIMESTAMP, NO_TTL } from './deletion-time.ts';
+import { NO_DELETION_TIME, NO_TTL } from './deletion-time.ts';
 import type { DeltaDecoder } from './deletion-time.ts';
+import { RowArrays } from './row-arrays.ts';
 import type { HeaderColumn, SerializationHeader } from './serialization-header.ts';
 
 /** Unfiltered flags (first byte). */
@@ -31,141 +32,29 @@ export const CELL_HAS_EMPTY_VALUE = 0x04;
 export const CELL_USE_ROW_TIMESTAMP = 0x08;
 export const CELL_USE_ROW_TTL = 0x10;
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, need: number): T {
-  if (need <= a.length) return a;
-  let n = a.length * 2;
-  while (n < need) n *= 2;
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
-}
-
-export class Unfiltered {
-  /** ClusteringPrefix.Kind: CLUSTERING (row), STATIC_CLUSTERING (static row) or a bound/boundary kind. */
-  kind = CLUSTERING;
+export class Unfiltered extends RowArrays {
   flags = 0;
   extendedFlags = 0;
-  bytes: Uint8Array = new Uint8Array(0);
   /** Absolute Data.db offset of the first byte (the flags). */
   position = 0;
-
-  clusteringSize = 0;
-  clusteringStart = new Int32Array(4);
-  /** -1 for null. */
-  clusteringLength = new Int32Array(4);
-
-  livenessTimestamp = NO_TIMESTAMP;
-  livenessTtl = NO_TTL;
-  livenessExpirationSec = NO_DELETION_TIME;
-
-  /** Row deletion, a bound's deletion, or a boundary's end (closing) deletion. */
-  deletionMarkedForDeleteAt = NO_TIMESTAMP;
-  deletionLocalDeletionTime = NO_DELETION_TIME;
-  deletionShadowable = false;
-  /** A boundary's start (opening) deletion. */
-  openMarkedForDeleteAt = NO_TIMESTAMP;
-  openLocalDeletionTime = NO_DELETION_TIME;
-
-  /** Columns of this row (static or regular list of the header). */
+  /** Columns of this row (static or regular list of the header); cellColumn indexes it. Cell timestamps and TTLs
+   *  are already resolved against the row; cellFlags are the raw Cell flags (CELL_*). */
   columns: readonly HeaderColumn[] = [];
-  cellCount = 0;
-  /** Index into `columns`. */
-  cellColumn = new Int32Array(16);
-  /** Raw Cell flags (CELL_*); timestamps/TTLs below are already resolved against the row. */
-  cellFlags = new Uint8Array(16);
-  cellTimestamp = new Float64Array(16);
-  cellLocalDeletionTime = new Float64Array(16);
-  cellTtl = new Int32Array(16);
-  cellPathStart = new Int32Array(16);
-  /** -1 for cells of simple columns. */
-  cellPathLength = new Int32Array(16);
-  cellValueStart = new Int32Array(16);
-  cellValueLength = new Int32Array(16);
-
-  complexDeletionCount = 0;
-  complexDeletionColumn = new Int32Array(4);
-  complexDeletionMarkedForDeleteAt = new Float64Array(4);
-  complexDeletionLocalDeletionTime = new Float64Array(4);
 
   get isRow(): boolean { return this.kind === CLUSTERING || this.kind === STATIC_CLUSTERING; }
   get isBoundary(): boolean { return this.kind === EXCL_END_INCL_START_BOUNDARY || this.kind === INCL_END_EXCL_START_BOUNDARY; }
 
   reset(kind: number, bytes: Uint8Array, position: number): void {
-    this.kind = kind;
+    this.resetRow(kind);
     this.bytes = bytes;
     this.position = position;
-    this.clusteringSize = 0;
-    this.livenessTimestamp = NO_TIMESTAMP;
-    this.livenessTtl = NO_TTL;
-    this.livenessExpirationSec = NO_DELETION_TIME;
-    this.deletionMarkedForDeleteAt = NO_TIMESTAMP;
-    this.deletionLocalDeletionTime = NO_DELETION_TIME;
-    this.deletionShadowable = false;
-    this.openMarkedForDeleteAt = NO_TIMESTAMP;
-    this.openLocalDeletionTime = NO_DELETION_TIME;
-    this.cellCount = 0;
-    this.complexDeletionCount = 0;
   }
 
   /** Copies another unfiltered's state (the static row is kept while the partition's rows stream by). */
   copyFrom(o: Unfiltered): void {
-    this.reset(o.kind, o.bytes, o.position);
+    this.copyRowFrom(o);
+    this.position = o.position;
     this.flags = o.flags; this.extendedFlags = o.extendedFlags; this.columns = o.columns;
-    this.ensureClustering(o.clusteringSize);
-    this.clusteringSize = o.clusteringSize;
-    this.clusteringStart.set(o.clusteringStart.subarray(0, o.clusteringSize));
-    this.clusteringLength.set(o.clusteringLength.subarray(0, o.clusteringSize));
-    this.livenessTimestamp = o.livenessTimestamp; this.livenessTtl = o.livenessTtl; this.livenessExpirationSec = o.livenessExpirationSec;
-    this.deletionMarkedForDeleteAt = o.deletionMarkedForDeleteAt; this.deletionLocalDeletionTime = o.deletionLocalDeletionTime;
-    this.deletionShadowable = o.deletionShadowable;
-    this.openMarkedForDeleteAt = o.openMarkedForDeleteAt; this.openLocalDeletionTime = o.openLocalDeletionTime;
-    for (let i = 0; i < o.cellCount; i++) {
-      const j = this.addCell();
-      this.cellColumn[j] = o.cellColumn[i]!; this.cellFlags[j] = o.cellFlags[i]!;
-      this.cellTimestamp[j] = o.cellTimestamp[i]!; this.cellLocalDeletionTime[j] = o.cellLocalDeletionTime[i]!;
-      this.cellTtl[j] = o.cellTtl[i]!; this.cellPathStart[j] = o.cellPathStart[i]!; this.cellPathLength[j] = o.cellPathLength[i]!;
-      this.cellValueStart[j] = o.cellValueStart[i]!; this.cellValueLength[j] = o.cellValueLength[i]!;
-    }
-    for (let k = 0; k < o.complexDeletionCount; k++) {
-      this.addComplexDeletion(o.complexDeletionColumn[k]!, o.complexDeletionMarkedForDeleteAt[k]!, o.complexDeletionLocalDeletionTime[k]!);
-    }
-  }
-
-  ensureClustering(n: number): void {
-    if (n > this.clusteringStart.length) {
-      this.clusteringStart = grow(this.clusteringStart, n);
-      this.clusteringLength = grow(this.clusteringLength, n);
-    }
-  }
-
-  /** Index of a new cell slot. */
-  addCell(): number {
-    const i = this.cellCount++;
-    if (i >= this.cellColumn.length) {
-      const n = i + 1;
-      this.cellColumn = grow(this.cellColumn, n);
-      this.cellFlags = grow(this.cellFlags, n);
-      this.cellTimestamp = grow(this.cellTimestamp, n);
-      this.cellLocalDeletionTime = grow(this.cellLocalDeletionTime, n);
-      this.cellTtl = grow(this.cellTtl, n);
-      this.cellPathStart = grow(this.cellPathStart, n);
-      this.cellPathLength = grow(this.cellPathLength, n);
-      this.cellValueStart = grow(this.cellValueStart, n);
-      this.cellValueLength = grow(this.cellValueLength, n);
-    }
-    return i;
-  }
-
-  addComplexDeletion(column: number, markedForDeleteAt: number, localDeletionTime: number): void {
-    const i = this.complexDeletionCount++;
-    if (i >= this.complexDeletionColumn.length) {
-      this.complexDeletionColumn = grow(this.complexDeletionColumn, i + 1);
-      this.complexDeletionMarkedForDeleteAt = grow(this.complexDeletionMarkedForDeleteAt, i + 1);
-      this.complexDeletionLocalDeletionTime = grow(this.complexDeletionLocalDeletionTime, i + 1);
-    }
-    this.complexDeletionColumn[i] = column;
-    this.complexDeletionMarkedForDeleteAt[i] = markedForDeleteAt;
-    this.complexDeletionLocalDeletionTime[i] = localDeletionTime;
   }
 }
 
@@ -228,7 +117,7 @@ function readCell(r: ByteReader, ctx: RowContext, u: Unfiltered, column: number,
   const col = u.columns[column]!;
   const flags = r.readUint8();
   if (flags > 0x1f) r.fail(`cell flags 0x${flags.toString(16)}`, r.pos - 1);
-  const i = u.addCell();
+  const i = u.allocateCell();
   const d = ctx.delta;
   u.cellColumn[i] = column;
   u.cellFlags[i] = flags;

@@ -110,3 +110,14 @@ test('--writetime adds writetime(v): the timestamp of the winning cell in Cassan
     assert.equal(r['writetime(v)'], Math.max(...stamps), `writetime(v) of ${r['pk']}/${r['ck']}`);
   }
 });
+
+test('the merge prints empty values and a column no sstable wrote as SELECT JSON does (one sstable named twice)', async () => {
+  for (const version of ['oa', 'nb', 'da']) {
+    const dir = join(REPO_ROOT, 'test', 'fixtures', 'sstables', version, 'empty_values_deflate');
+    const facts = JSON.parse(readFileSync(join(dir, 'fixture.json'), 'utf8')) as Facts;
+    const expected = readFileSync(join(dir, 'select.json'), 'utf8').split('\n').filter((l) => l !== '');
+    assert.match(expected[0]!, /"bo": null, "d": "", "i": ""/); // bo is in schema.cql only; d and i are empty values
+    const data = join(dir, facts.sstables[0]!);
+    assertLines(await dump(dir, ['--reference-time', String(facts.selectedAtSec)], [data, data]), expected);
+  }
+});

@@ -5,6 +5,7 @@ import { Field, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import { scanCqlRows, liveCells } from '../cql-rows.ts';
 import type { CqlRowSink, RowsOptions } from '../cql-rows.ts';
 import type { PartitionScanner } from '../partition-scanner.ts';
+import { SCHEMA_ONLY } from '../table-model.ts';
 import type { ModelColumn, TableModel } from '../table-model.ts';
 import type { Unfiltered } from '../unfiltered.ts';
 import { StructBuilder, createColumnBuilder } from './column-builder.ts';
@@ -66,7 +67,8 @@ export class ArrowRowSink implements CqlRowSink {
         const len = row ? row.clusteringLength[c.headerIndex]! : -1;
         if (row && len >= 0) b.appendValue(row.bytes, row.clusteringStart[c.headerIndex]!, len);
         else b.appendNull();
-      } else if (this.model.statics[c.headerIndex] === c) appendColumn(b, staticRow, c, staticDeletedAt, this.nowSec, this.scratch);
+      } else if (c.headerIndex === SCHEMA_ONLY) b.appendNull();
+      else if (this.model.statics[c.headerIndex] === c) appendColumn(b, staticRow, c, staticDeletedAt, this.nowSec, this.scratch);
       else appendColumn(b, row, c, rowDeletedAt, this.nowSec, this.scratch);
     }
     this.rows++;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeVector } from 'apache-arrow';
 import { createValueBuilder } from '../../../engine/compaction/arrow-nested.ts';
-import { parseMarshalType } from '../../../engine/compaction/value-comparator.ts';
+import { parseCassandraType } from '../../../engine/sstable/type-parser.ts';
 
 /** Cassandra's duration: three zigzag vints (VIntCoding), months and days 32-bit, nanoseconds 64-bit. */
 function vint(value: bigint): number[] {
@@ -20,7 +20,7 @@ function vint(value: bigint): number[] {
 }
 
 test('durations land in Int32 months/days and Int64 nanoseconds', () => {
-  const builder = createValueBuilder(parseMarshalType('org.apache.cassandra.db.marshal.DurationType'));
+  const builder = createValueBuilder(parseCassandraType('org.apache.cassandra.db.marshal.DurationType'));
   const values: Array<[bigint, bigint, bigint]> = [[1200n, 3n, 5n], [-1n, -40n, -123_456_789_012n], [0n, 0n, 9_223_372_036_854_775_807n]];
   for (const [m, d, n] of values) {
     const bytes = Uint8Array.from([...vint(m), ...vint(d), ...vint(n)]);

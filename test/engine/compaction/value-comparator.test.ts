@@ -1,16 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCellPathComparator, createValueComparator, parseMarshalType } from '../../../engine/compaction/value-comparator.ts';
+import { parseCassandraType } from '../../../engine/sstable/type-parser.ts';
 
 const hex = (s: string) => Uint8Array.from(s.replace(/[^0-9a-f]/g, '').match(/../g) ?? [], (b) => parseInt(b, 16));
-const cmp = (type: string, a: Uint8Array, b: Uint8Array) => Math.sign(createValueComparator(parseMarshalType(type))(a, 0, a.length, b, 0, b.length));
+const cmp = (type: string, a: Uint8Array, b: Uint8Array) => Math.sign(createValueComparator(parseCassandraType(type))(a, 0, a.length, b, 0, b.length));
 
-test('parseMarshalType: package prefixes, nesting and UDT field names', () => {
+test('parseMarshalType (the one type parser, in the shape connectors/raw.ts reads): prefixes, nesting, UDT field names, frozenness', () => {
   const t = parseMarshalType('org.apache.cassandra.db.marshal.ReversedType(org.apache.cassandra.db.marshal.MapType(org.apache.cassandra.db.marshal.UTF8Type,org.apache.cassandra.db.marshal.Int32Type))');
   assert.deepEqual(t, { name: 'ReversedType', params: [{ name: 'MapType', params: [{ name: 'UTF8Type', params: [] }, { name: 'Int32Type', params: [] }] }] });
   const u = parseMarshalType('UserType(ks,61646472,737472656574:UTF8Type,7a6970:Int32Type)');
   assert.deepEqual(u.params.map((p) => p.fieldName ?? p.name), ['ks', '61646472', 'street', 'zip']);
-  assert.throws(() => parseMarshalType('SetType(Int32Type'), /unbalanced type name/);
+  // FrozenType as Cassandra writes it: at the top, and inside a multi-cell parent, not inside a frozen one
+  const int = { name: 'Int32Type', params: [] };
+  assert.deepEqual(parseMarshalType('FrozenType(ListType(SetType(Int32Type)))'),
+    { name: 'FrozenType', params: [{ name: 'ListType', params: [{ name: 'SetType', params: [int] }] }] });
+  assert.deepEqual(parseMarshalType('MapType(Int32Type,FrozenType(ListType(Int32Type)))'),
+    { name: 'MapType', params: [int, { name: 'FrozenType', params: [{ name: 'ListType', params: [int] }] }] });
+  assert.deepEqual(parseMarshalType('VectorType(FloatType , 3)'), { name: 'VectorType', params: [{ name: 'FloatType', params: [] }, { name: '3', params: [] }] });
+  assert.throws(() => parseMarshalType('SetType(Int32Type'), /^UnsupportedFormatError: cannot parse type 'SetType\(Int32Type': ',' or '\)' expected at 17$/);
 });
 
 test('signed fixed-width integers, empty first, ReversedType flips', () => {
@@ -54,7 +62,7 @@ test('frozen collections and tuples: element by element, then size; null tuple f
 });
 
 test('cell path order: sets by element, maps by key, lists by TimeUUID', () => {
-  const p = (type: string, a: Uint8Array, b: Uint8Array) => Math.sign(createCellPathComparator(parseMarshalType(type))(a, 0, a.length, b, 0, b.length));
+  const p = (type: string, a: Uint8Array, b: Uint8Array) => Math.sign(createCellPathComparator(parseCassandraType(type))(a, 0, a.length, b, 0, b.length));
   assert.equal(p('SetType(Int32Type)', hex('ffffffff'), hex('00000001')), -1);
   assert.equal(p('MapType(UTF8Type,Int32Type)', hex('62'), hex('61')), 1);
   assert.equal(p('ListType(Int32Type)', hex('00000001-0000-1000-8000-000000000000'), hex('00000000-0001-1000-8000-000000000000')), -1);

@@ -17,13 +17,15 @@
 //      e.g. 422214067983861 = 0x0001_8000_5f8a_95f5) rather than the count; select.json checks the counts.
 // 2. `sstable dump --format json` (dumpJsonRows) against select.json (`SELECT JSON *` lines), compared as exact
 //    strings, for every table written as a single sstable (then the one sstable is all the data SELECT merged),
-//    with TTL expiry judged at the second the SELECT ran (fixture.json selectedAtSec).
+//    with TTL expiry judged at the second the SELECT ran (fixture.json selectedAtSec). A column schema.cql declares
+//    but no cell ever set (empty_values_* `bo`) is absent from the sstable header and still printed as null.
 
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { dumpJsonRows, openLocalSSTable, tableNameOf } from '../../../cli/sstable.ts';
+import { dumpJsonRows, openLocalSSTable, openMergeInput, tableNameOf } from '../../../cli/sstable.ts';
+import { readRecordBatches } from '../../../engine/sstable/columns/record-batch.ts';
 import { forEachRawPartition } from '../../../engine/sstable/raw-json.ts';
 import { parseSchema } from '../../../engine/sstable/schema.ts';
 import type { SchemaFile } from '../../../engine/sstable/schema.ts';
@@ -35,13 +37,6 @@ const ROOT = join(REPO_ROOT, 'test', 'fixtures', 'sstables');
 const COMMITTED_VERSIONS = ['oa', 'da', 'nb'];
 const TIME_KEYS = new Set(['tstamp', 'marked_deleted', 'local_delete_time', 'expires_at']);
 const COUNTER = /^counter$/i;
-
-/** Cases known to fail, with the reason (node:test `todo`: run and reported, not counted as failures). */
-const SELECT_JSON_TODO: Record<string, string | undefined> = {
-  empty_values_deflate: 'select-json: column bo is in schema.cql but was never written, so the sstable header and '
-    + 'TableModel.selectOrder (engine/sstable/table-model.ts, outside raw-json/cql-json/cql-rows) lack it and the row '
-    + 'omits "bo": null; every other value matches',
-};
 
 interface FixtureFacts { table: string; version: string; selectedAtSec: number; sstables: string[]; deletions: boolean; rows: number }
 
@@ -129,7 +124,7 @@ for (const version of COMMITTED_VERSIONS) {
         });
       }
       if (facts.sstables.length === 1) {
-        test('--format json matches SELECT JSON', { todo: SELECT_JSON_TODO[table] }, async () => {
+        test('--format json matches SELECT JSON', async () => {
           const expected = readFileSync(join(dir, 'select.json'), 'utf8').split('\n').filter((l) => l !== '');
           assert.equal(expected.length, facts.rows);
           const actual: string[] = [];
@@ -163,5 +158,28 @@ test('the fixtures hold what they are named after', async () => {
     assert.match(dump('ttl_snappy'), /"ttl" : 1,/);
     assert.match(dump('ttl_snappy'), /"expired" : true/);
     assert.match(dump('statics_lz4'), /"static_block"/);
+  }
+});
+
+/** empty_values_* declare `bo boolean` and never set it: no sstable header names it, yet SELECT * has it. */
+test('a column only schema.cql declares is a null column of the Arrow batches and of the merge layout', async () => {
+  for (const version of COMMITTED_VERSIONS) {
+    const dir = join(ROOT, version, 'empty_values_deflate');
+    const facts = JSON.parse(readFileSync(join(dir, 'fixture.json'), 'utf8')) as FixtureFacts;
+    const schema = parseSchema(readFileSync(join(dir, 'schema.cql'), 'utf8'));
+    const dataPath = join(dir, facts.sstables[0]!);
+    const s = await openLocalSSTable(dataPath);
+    assert.ok(![...s.header.staticColumns, ...s.header.regularColumns].some((c) => c.name === 'bo'), 'bo is not in the header');
+    const model = createTableModel(s.header, schema, tableNameOf(dataPath));
+    assert.deepEqual(model.selectOrder.map((c) => c.name), ['pk', 'ck', 'b', 'bo', 'd', 'i', 'l', 't', 'ts', 'u']);
+    assert.equal(model.selectOrder.find((c) => c.name === 'bo')!.type.name, 'BooleanType');
+    assert.deepEqual(model.mismatches, []);
+    const [batch, ...rest] = await readRecordBatches(s.scanner(), model, { nowSec: facts.selectedAtSec });
+    assert.equal(rest.length, 0);
+    assert.equal(batch!.numRows, facts.rows);
+    assert.equal(batch!.getChild('bo')!.nullCount, facts.rows, `${version}: bo is null in every row`);
+    const { layout } = await openMergeInput([dataPath], schema);
+    assert.deepEqual(layout.columns.map((c) => `${c.name}:${c.kind}`), ['pk:partition_key', 'ck:clustering', 'b:regular', 'bo:regular',
+      'd:regular', 'i:regular', 'l:regular', 't:regular', 'ts:regular', 'u:regular']);
   }
 });
