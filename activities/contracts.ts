@@ -2,6 +2,7 @@
 // `import type`, so nothing here may pull a runtime dependency into the workflow sandbox.
 // Everything is a reference or a small summary (Temporal payloads stay far below 2 MB); row data never
 // passes through Temporal.
+import type { TableModel } from '../connectors/controller/table-model.ts';
 
 export type ConsistencyLevel = 'ONE' | 'LOCAL_ONE' | 'QUORUM' | 'LOCAL_QUORUM' | 'EACH_QUORUM' | 'ALL';
 export type ConnectorMode = 'primary' | 'shadow';
@@ -25,9 +26,38 @@ export interface DataMovementInput {
     maxConcurrency?: number;
     /** Heartbeat timeout of a split activity, in seconds (default 60): how soon a split held by a dead worker is retried. */
     heartbeatTimeoutSec?: number;
+    /**
+     * A TimeSeries movement (connector time-series): `source.table` names the slice-table family (`data` reads
+     * `data_YYYYMMDD…` slices) and the movement moves every slice overlapping [start, end), items outside it dropped.
+     */
+    timeSeries?: TimeSeriesMovement;
+    /** Settings of the key-value connector (connectors/README.md, key-value); ignored by the others. */
+    keyValue?: KeyValueMovement;
     /** Test hook: make the named connector fail non-retryably, to exercise the fallback path. */
     injectFailure?: string;
+    /** Test hook: attempt 1 of split `split` fails (retryably) once range `afterRange` is done, to exercise resume. */
+    injectSplitFailure?: { split: number; afterRange: number };
   };
+}
+
+/** Key-Value settings of a movement: plain JSON, the worker turns them into the connector's KeyValueSettings. */
+export interface KeyValueMovement {
+  /** `item` (default): one row per item; `record`: one row per id, its items as a list in clustering order. */
+  layout?: 'item' | 'record';
+  /** A registered value_metadata decoder: `cassberg-v1` (default) or `json`. */
+  valueMetadata?: string;
+  /** The chunk table is `<table><suffix>` in the same keyspace (default `_chunks`). */
+  chunkTableSuffix?: string;
+}
+
+/** The window of a TimeSeries movement (connectors/README.md, time-series). */
+export interface TimeSeriesMovement {
+  /** ISO-8601 instant, inclusive. */
+  start: string;
+  /** ISO-8601 instant, exclusive. */
+  end: string;
+  /** Width of the newest slice table (its end is otherwise unknown: the next slice's start ends a slice). */
+  sliceSeconds?: number;
 }
 
 /** DataMovementInput after validation, with defaults applied. */
@@ -80,6 +110,8 @@ export interface SplitResult {
   bytesWritten: number;
   /** CPU time the split spent (user + system), for the cost comparison between connectors. */
   cpuMs: number;
+  /** Ranges this attempt skipped because an earlier attempt had checkpointed them (0: started from the beginning). */
+  resumedFromRange: number;
   /** Key of the JSON list of DataFile descriptors this split wrote. */
   resultKey: string;
 }
@@ -164,7 +196,9 @@ export interface AlertInput {
 /** The activities the movement workflows call; activities/index.ts implements them. */
 export interface MovementActivities {
   prepareJob(input: unknown, movementId: string): Promise<MovementJob>;
-  decide(job: MovementJob): Promise<Decision>;
+  /** The source table's model (column names, kinds, types) from the backup, for the Decider's data-model check. */
+  describeSource(job: MovementJob): Promise<TableModel>;
+  decide(job: MovementJob, model?: TableModel): Promise<Decision>;
   resolveBackup(job: MovementJob): Promise<ResolvedBackup>;
   planSplits(job: MovementJob, backup: ResolvedBackup): Promise<SplitPlan>;
   compactSplit(input: SplitInput): Promise<SplitResult>;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { InvalidConfigError } from '../engine/errors.ts';
 import type { DataMovementInput, MovementJob } from './contracts.ts';
+import { VALUE_METADATA_DECODERS } from '../connectors/key-value/value-metadata.ts';
 
 const identifier = z.string().min(1).max(222).regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only');
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 instant');
@@ -30,7 +31,22 @@ export const dataMovementInputSchema = z.strictObject({
       maxSplits: z.number().int().min(1).max(100_000).optional(),
       maxConcurrency: z.number().int().min(1).max(1_000).optional(),
       heartbeatTimeoutSec: z.number().int().min(5).max(3_600).optional(),
+      timeSeries: z
+        .strictObject({ start: instant, end: instant, sliceSeconds: z.number().int().min(1).max(366 * 86_400).optional() })
+        .refine((w) => Date.parse(w.start) < Date.parse(w.end), { message: 'end must be after start', path: ['end'] })
+        .optional(),
+      keyValue: z
+        .strictObject({
+          layout: z.enum(['item', 'record']).optional(),
+          valueMetadata: z.string().refine((name) => name in VALUE_METADATA_DECODERS, `a registered decoder (${Object.keys(VALUE_METADATA_DECODERS).join(', ')})`).optional(),
+          chunkTableSuffix: z.string().min(1).max(48).regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only').optional(),
+        })
+        .optional(),
       injectFailure: z.string().min(1).optional(),
+      injectSplitFailure: z.strictObject({ split: z.number().int().min(0), afterRange: z.number().int().min(0) }).optional(),
+    })
+    .refine((o) => !o.timeSeries || o.connector === undefined || o.connector === 'time-series', {
+      message: 'options.timeSeries moves a slice-table family and needs the time-series connector', path: ['connector'],
     })
     .optional(),
 });

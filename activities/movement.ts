@@ -16,9 +16,12 @@ import type { MovementActivities } from './contracts.ts';
 import { toMovementJob } from './movement-input.ts';
 import { commitDataFiles, tableContext } from './movement/commit.ts';
 import { runLegacyMove } from './movement/legacy.ts';
-import { connectorTableModel, planSourceSplits, resolveSource, type MovementPlan } from './movement/source.ts';
+import { connectorTableModel, describeSourceTable, planSourceSplits, resolveSource } from './movement/source.ts';
+import { describeSliceSource, planSliceSplits, resolveSliceSource } from './movement/time-series-source.ts';
+import { readPlanHeader, readPlannedSplit, writePlan } from './movement/plan-store.ts';
+import { checkpointOfHeartbeat } from './movement/checkpoint.ts';
 import { runSplit, type SplitProgress, type SplitTask, type SplitWorkResult } from './movement/split-work.ts';
-import { dataFileFromJson, planKeyOf, readJson, safeCommitId, tableLocationOf, warehouseLocation, writeJson } from './movement/warehouse.ts';
+import { dataFileFromJson, planKeyOf, readJson, safeCommitId, tableLocationOf, warehouseLocation } from './movement/warehouse.ts';
 import { ThreadPool } from './thread-pool.ts';
 
 export type SplitPool = ThreadPool<SplitTask, SplitWorkResult, SplitProgress>;
@@ -34,6 +37,8 @@ export interface MovementDeps {
   pool?: SplitPool;
   /** Target Data.db bytes per split (default 256 MiB). */
   maxSplitBytes?: number;
+  /** Planned Data.db bytes between a split's checkpoints (default 64 MiB; movement/checkpoint.ts). */
+  splitCheckpointBytes?: number;
   /** A partition the legacy connector may hold in memory, in decoded bytes (default 256 MiB). */
   legacyMaxPartitionBytes?: number;
 }
@@ -48,6 +53,25 @@ function heartbeat(details: unknown): void {
   } catch {
     // outside an activity (direct calls in tests): nothing to heartbeat to
   }
+}
+
+/** The current attempt and the last heartbeat details of the previous one; attempt 1 and none outside an activity. */
+function attemptInfo(): { attempt: number; heartbeatDetails: unknown } {
+  try {
+    const { attempt, heartbeatDetails } = Context.current().info;
+    return { attempt, heartbeatDetails };
+  } catch {
+    return { attempt: 1, heartbeatDetails: undefined };
+  }
+}
+
+/** A pool thread's error comes back as a plain Error carrying the class name; Temporal types failures by constructor,
+ *  so without this every thread error would be an `Error` and the retry policy's nonRetryableErrorTypes never match. */
+function asFailureOfItsName(err: Error): Error {
+  if (err.constructor !== Error || err.name === 'Error') return err;
+  const failure = ApplicationFailure.create({ message: err.message, type: err.name, nonRetryable: false });
+  failure.stack = err.stack ?? '';
+  return failure;
 }
 
 function currentWorkflowId(): string {
@@ -73,29 +97,37 @@ export function createMovementActivities(deps: MovementDeps): MovementActivities
   const wh = deps.warehouse;
   const ctx = tableContext(deps.catalog, wh);
   const alert = createAlertSink({ logger, ...(deps.alertWebhookUrl ? { webhookUrl: deps.alertWebhookUrl } : {}) });
-  const loadPlan = (movementId: string, connector: string) => readJson<MovementPlan>(wh.io, warehouseLocation(wh.url, planKeyOf(movementId, connector)));
+  const loadPlan = (movementId: string, connector: string) => readPlanHeader(wh.io, wh.url, planKeyOf(movementId, connector));
 
   return {
     async prepareJob(input, movementId) {
       return toMovementJob(input, movementId);
     },
 
-    async decide(job) {
+    async describeSource(job) {
+      // a TimeSeries movement names a family of slice tables: its model is the first slice's
+      return job.options.timeSeries ? describeSliceSource(job, deps.backupS3Options) : describeSourceTable(job, deps.backupS3Options);
+    },
+
+    async decide(job, model) {
       if (job.options.connector !== undefined) getConnector(job.options.connector, 'options.connector');
-      const { matchedRule: _m, canary: _c, modelChecked: _k, ...decision } = await decideConnector(decideJobOf(job), deps.controllerStore);
+      const { matchedRule: _m, canary: _c, modelChecked: _k, ...decision } = await decideConnector(decideJobOf(job, model), deps.controllerStore);
       return decision;
     },
 
     async resolveBackup(job) {
-      return resolveSource(job, deps.backupS3Options);
+      return job.options.timeSeries ? resolveSliceSource(job, deps.backupS3Options) : resolveSource(job, deps.backupS3Options);
     },
 
     async planSplits(job, backup) {
       const connector = connectorOfWorkflow(currentWorkflowId());
       const maxSplitBytes = deps.maxSplitBytes ?? 256 << 20;
-      const plan = await planSourceSplits(job, backup, connector, deps.backupS3Options, { maxSplits: job.options.maxSplits ?? 1000, maxSplitBytes });
+      const limits = { maxSplits: job.options.maxSplits ?? 1000, maxSplitBytes };
+      const plan = job.options.timeSeries
+        ? await planSliceSplits(job, backup, connector, deps.backupS3Options, limits)
+        : await planSourceSplits(job, backup, connector, deps.backupS3Options, limits);
       const planKey = planKeyOf(job.movementId, connector);
-      await writeJson(wh.io, warehouseLocation(wh.url, planKey), plan);
+      await writePlan(wh.io, wh.url, planKey, plan);
       const totalBytes = plan.splits.reduce((a, s) => a + s.bytes, 0);
       // as many lanes as full-size splits, within the job's bound (default 8)
       const bySize = Math.max(1, Math.ceil(totalBytes / maxSplitBytes));
@@ -110,23 +142,27 @@ export function createMovementActivities(deps: MovementDeps): MovementActivities
       if (input.job.options.injectFailure === input.connector) {
         throw ApplicationFailure.nonRetryable(`injected failure of connector ${input.connector} (split ${input.index})`, 'InjectedFailure');
       }
-      const { splits, ...plan } = await readJson<MovementPlan>(wh.io, warehouseLocation(wh.url, input.planKey));
-      const split = splits[input.index];
-      if (!split) throw ApplicationFailure.nonRetryable(`plan ${input.planKey} has no split ${input.index}`, 'InvalidConfigError');
+      const { header: { splitCount: _n, groupSize: _g, ...plan }, split } = await readPlannedSplit(wh.io, wh.url, input.planKey, input.index);
+      const { attempt, heartbeatDetails } = attemptInfo();
+      const resume = checkpointOfHeartbeat(heartbeatDetails);
+      const injected = input.job.options.injectSplitFailure;
       const dest = input.job.destination;
       const commitDir = commitIdOfStaging(input.stagingPrefix, input.connector) ?? input.job.movementId;
       const resultKey = `${input.stagingPrefix}/split-${input.index}.json`;
       const task: SplitTask = {
         s3: deps.backupS3Options, warehouseUrl: wh.url, plan, split, connector: input.connector, writetime: input.job.options.writetime ?? false,
+        ...(input.job.options.keyValue ? { keyValue: input.job.options.keyValue } : {}),
         dataLocation: `${tableLocationOf(wh.url, dest.namespace, dest.table)}/data/${safeCommitId(commitDir)}/${input.connector}`,
         resultLocation: warehouseLocation(wh.url, resultKey),
+        ...(resume ? { resume } : {}), ...(deps.splitCheckpointBytes ? { checkpointBytes: deps.splitCheckpointBytes } : {}),
+        ...(injected?.split === input.index && attempt === 1 ? { failAfterRange: injected.afterRange } : {}),
       };
       const started = Date.now();
       const onProgress = (p: SplitProgress) => heartbeat(p);
       const result = await (deps.pool ? deps.pool.run(task, { onProgress }) : runSplit(task, onProgress)).catch((err: Error) => {
         // The error keeps its class name across the thread boundary, so corrupt input stays non-retryable.
         if (err.name === 'CorruptInputError' || err.name === 'UnsupportedFormatError') metrics.decodeErrors.inc({ kind: err.name });
-        throw err;
+        throw asFailureOfItsName(err);
       });
       metrics.splitDuration.observe({ connector: input.connector }, (Date.now() - started) / 1000);
       metrics.rowsWritten.inc({ connector: input.connector }, result.rows);
@@ -141,7 +177,11 @@ export function createMovementActivities(deps: MovementDeps): MovementActivities
     async commitMovement(input) {
       const plan = await loadPlan(input.job.movementId, input.connector);
       const connector = await loadConnector(input.connector);
-      const options = { referenceTimeSec: Math.floor(Date.parse(input.backup.referenceTime) / 1000), writetime: input.job.options.writetime ?? false };
+      const options = {
+        referenceTimeSec: Math.floor(Date.parse(input.backup.referenceTime) / 1000), writetime: input.job.options.writetime ?? false,
+        ...(input.job.options.keyValue ? { keyValue: input.job.options.keyValue } : {}), // key-value: the layout shapes the schema
+      };
+      const schema = connector.outputSchema(connectorTableModel(plan), options);
       const dataFiles = [];
       for (let i = 0; i < input.splitCount; i++) {
         const files = await readJson<Record<string, unknown>[]>(wh.io, warehouseLocation(wh.url, `${input.stagingPrefix}/split-${i}.json`));
@@ -149,7 +189,7 @@ export function createMovementActivities(deps: MovementDeps): MovementActivities
       }
       const result = await commitDataFiles(ctx, wh.url, {
         job: input.job, backup: input.backup, connector: input.connector, commitId: input.commitId, destination: input.destination,
-        schema: connector.outputSchema(connectorTableModel(plan), options), dataFiles,
+        schema, ...(connector.partitionSpec ? { spec: connector.partitionSpec(schema) } : {}), dataFiles,
       });
       metrics.movements.inc({ connector: input.connector, outcome: result.alreadyCommitted ? 'already-committed' : 'committed' });
       return result;

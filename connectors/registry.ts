@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import type { RecordBatch } from 'apache-arrow';
 import { InvalidConfigError, UnsupportedFormatError } from '../engine/errors.ts';
+import type { PartitionSpec } from '../engine/iceberg/spec/partition-spec.ts';
 import type { Schema } from '../engine/iceberg/spec/schema.ts';
 import { ANY_TABLE, KEY_VALUE_TABLE, TIME_SERIES_TABLE } from './controller/table-model.ts';
 import type { DataModel, ModelCheck, TableModel } from './controller/table-model.ts';
@@ -37,6 +38,10 @@ export interface Connector {
    * Streams: never holds more than the rows of the batch at hand plus the open group (one KV record, one TS event).
    */
   transform(batches: AsyncIterable<RecordBatch>, table: TableModel, options: ConnectorOptions): AsyncIterable<RecordBatch>;
+  /** The output table's partition spec (unpartitioned when absent); data files are written partitioned by it. */
+  partitionSpec?(schema: Schema): PartitionSpec;
+  /** Columns whose `writetime(col)` the transform reads: the engine adds them even when `writetime` is off. */
+  readonly writetimeColumns?: readonly string[];
 }
 
 export interface ConnectorEntry {
@@ -55,7 +60,7 @@ export const LEGACY_CONNECTOR = 'legacy';
 export const CONNECTORS: readonly ConnectorEntry[] = [
   { name: 'raw', description: 'the table as it is, one row per CQL row', model: ANY_TABLE, legacy: false, module: './raw.ts' },
   { name: 'key-value', description: 'Key-Value abstraction: one row per item, chunked values assembled', model: KEY_VALUE_TABLE, legacy: false, module: './key-value.ts' },
-  { name: 'time-series', description: 'TimeSeries abstraction: one row per event, items grouped', model: TIME_SERIES_TABLE, legacy: false, module: './time-series.ts' },
+  { name: 'time-series', description: 'TimeSeries abstraction: one row per event item across the slice tables of the window, partitioned by day(event_time)', model: TIME_SERIES_TABLE, legacy: false, module: './time-series.ts' },
   { name: LEGACY_CONNECTOR, description: 'legacy whole-table mover with an intermediate table (Casspactor-like)', model: ANY_TABLE, legacy: true, module: './legacy.ts' },
 ];
 

@@ -4,8 +4,8 @@
 // tables out (their partitions stay in the slice tables); an exact identity set removes any item seen twice anyway
 // and counts it. See connectors/README.md.
 //
-// The engine should run with `writetime` on: write_time is the newer of writetime(event_item_value) and
-// writetime(value_metadata), null without them.
+// The engine adds writetime(event_item_value) and writetime(value_metadata) (`writetimeColumns`), even with the
+// movement's `writetime` off: write_time is the newer of the two, null without them.
 
 import type { RecordBatch } from 'apache-arrow';
 import { toArrowSchema } from '../engine/iceberg/parquet/arrow-schema.ts';
@@ -79,4 +79,6 @@ export const connector: Connector = {
   accepts: (table) => TIME_SERIES_TABLE.check(table),
   outputSchema: timeSeriesOutputSchema,
   transform: (batches, table, options) => transformSlices([{ table, batches }], options as TimeSeriesOptions),
+  partitionSpec: outputPartitionSpec,
+  writetimeColumns: TIME_SERIES_WRITETIME_COLUMNS,
 };

@@ -66,7 +66,9 @@ export async function DataMovement(input: DataMovementInput): Promise<MovementOu
       { key: CASSBERG_TABLE, value: `${job.source.keyspace}.${job.source.table}` },
     ]);
     progress.phase = 'deciding';
-    const decision = await acts.decide(job);
+    // the Decider checks the table against the connector's data model, so it needs the table's columns first
+    const model = await acts.describeSource(job);
+    const decision = await acts.decide(job, model);
     upsertSearchAttributes([{ key: CASSBERG_CONNECTOR, value: decision.connector }]);
     upsertMemo({ decision: `${decision.connector} (${decision.mode}, rules v${decision.ruleVersion}): ${decision.reason}` });
     progress.connector = decision.connector;

@@ -7,6 +7,8 @@ import type { FileIO } from '../../engine/iceberg/io.ts';
 import { commitSnapshot, findCommit, lineageSummary } from '../../engine/iceberg/snapshot-producer.ts';
 import type { DataFile } from '../../engine/iceberg/spec/manifest.ts';
 import type { Schema } from '../../engine/iceberg/spec/schema.ts';
+import { transformToString, UNPARTITIONED_SPEC, type PartitionSpec } from '../../engine/iceberg/spec/partition-spec.ts';
+import { InvalidConfigError } from '../../engine/errors.ts';
 import { safeCommitId, tableLocationOf } from './warehouse.ts';
 
 export interface WarehouseDeps { url: string; io: FileIO }
@@ -15,18 +17,29 @@ export function tableContext(catalog: SqlCatalog, warehouse: WarehouseDeps): Tab
   return { catalog, io: warehouse.io };
 }
 
-export async function ensureTable(ctx: TableContext, warehouseUrl: string, dest: { namespace: string; table: string }, schema: Schema): Promise<LoadedTable> {
+export async function ensureTable(ctx: TableContext, warehouseUrl: string, dest: { namespace: string; table: string }, schema: Schema, spec: PartitionSpec = UNPARTITIONED_SPEC): Promise<LoadedTable> {
   const id: TableIdentifier = { namespace: [dest.namespace], name: dest.table };
-  if (await tableExists(ctx, id)) return loadTable(ctx, id);
+  if (await tableExists(ctx, id)) return checkSpec(await loadTable(ctx, id), spec);
   const catalog = ctx.catalog as unknown as SqlCatalog;
   await catalog.createNamespace([dest.namespace]);
   const location = tableLocationOf(warehouseUrl, dest.namespace, dest.table);
   try {
-    return await createTable(ctx, id, { tableUuid: deriveUuid(location), location, schema });
+    return await createTable(ctx, id, { tableUuid: deriveUuid(location), location, schema, spec });
   } catch (err) {
-    if (await tableExists(ctx, id)) return loadTable(ctx, id); // a concurrent create won
+    if (await tableExists(ctx, id)) return checkSpec(await loadTable(ctx, id), spec); // a concurrent create won
     throw err;
   }
+}
+
+/** Data files are written with the connector's spec: an existing table must partition the same way. */
+function checkSpec(table: LoadedTable, spec: PartitionSpec): LoadedTable {
+  const current = table.metadata.partitionSpecs.find((s) => s.specId === table.metadata.defaultSpecId);
+  const shape = (s: PartitionSpec | undefined) => JSON.stringify(s?.fields.map((f) => [f.sourceId, f.name, transformToString(f.transform)]) ?? null);
+  if (current?.specId !== spec.specId || shape(current) !== shape(spec)) {
+    throw new InvalidConfigError(`${table.id.namespace.join('.')}.${table.id.name}: the table's partition spec ${shape(current)} is not the connector's ${shape(spec)}; `
+      + 'move into a new table', { table: table.id.name });
+  }
+  return table;
 }
 
 export interface CommitRequest {
@@ -36,11 +49,13 @@ export interface CommitRequest {
   commitId: string;
   destination: { namespace: string; table: string };
   schema: Schema;
+  /** The connector's partition spec (unpartitioned when absent), used when the table is created. */
+  spec?: PartitionSpec;
   dataFiles: DataFile[];
 }
 
 export async function commitDataFiles(ctx: TableContext, warehouseUrl: string, req: CommitRequest): Promise<CommitResult> {
-  const table = await ensureTable(ctx, warehouseUrl, req.destination, req.schema);
+  const table = await ensureTable(ctx, warehouseUrl, req.destination, req.schema, req.spec);
   const commitId = safeCommitId(req.commitId);
   const summaryProperties = lineageSummary({
     sourceCluster: req.job.source.cluster, sourceKeyspace: req.job.source.keyspace, sourceTable: req.job.source.table,

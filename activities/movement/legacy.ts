@@ -13,6 +13,7 @@ import { scanBatches } from '../../engine/iceberg/scan.ts';
 import type { DataFile } from '../../engine/iceberg/spec/manifest.ts';
 import { UNPARTITIONED_SPEC } from '../../engine/iceberg/spec/partition-spec.ts';
 import type { Schema } from '../../engine/iceberg/spec/schema.ts';
+import { InvalidConfigError } from '../../engine/errors.ts';
 import { parseSchema } from '../../engine/sstable/schema.ts';
 import { openSSTable, withHeader } from '../../engine/sstable/sstable-reader.ts';
 import { fixFrozenHeaderTypes } from '../../engine/sstable/table-model.ts';
@@ -43,6 +44,7 @@ async function writeFiles(io: TableContext['io'], schema: Schema, dataLocation: 
 export async function runLegacyMove(input: LegacyInput, deps: LegacyDeps): Promise<LegacyResult> {
   const cpu = process.cpuUsage();
   const { job, backup } = input;
+  if (job.options.timeSeries) throw new InvalidConfigError('legacy moves one table: a TimeSeries movement (options.timeSeries) has no legacy fallback', { field: 'options.timeSeries' });
   const plan = await planSourceSplits(job, backup, 'legacy', deps.backupS3Options, { maxSplits: 1, maxSplitBytes: Number.MAX_SAFE_INTEGER });
   const opened = openStore(job.source.backupUrl, deps.backupS3Options);
   const store = new CountingObjectStore(opened.store);

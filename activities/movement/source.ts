@@ -8,16 +8,17 @@ import { discoverBackups } from '../../engine/backup/layout.ts';
 import { estimateRangeBytes, planInput } from '../../engine/backup/planning.ts';
 import { chooseReplicas, parseReplication, type ReplicationStrategy } from '../../engine/backup/replicas.ts';
 import { TokenRing } from '../../engine/backup/ring.ts';
-import type { ColumnSpec } from '../../engine/compaction/table-layout.ts';
+import { layoutType, type ColumnSpec } from '../../engine/compaction/table-layout.ts';
 import { BackupIncompleteError } from '../../engine/errors.ts';
 import { splitRange, type TokenRange } from '../../engine/partitioner/token-range.ts';
 import { parseSchema, type SchemaFile } from '../../engine/sstable/schema.ts';
 import { openSSTable } from '../../engine/sstable/sstable-reader.ts';
 import { createTableModel, fixFrozenHeaderTypes } from '../../engine/sstable/table-model.ts';
-import { typeToString, unreversed, type CassandraType } from '../../engine/sstable/type-parser.ts';
 import { openStore, type OpenedStore } from '../../engine/storage/url.ts';
 import type { S3ClientOptions } from '../../engine/storage/s3.ts';
 import type { TableModel } from '../../connectors/registry.ts';
+import { chunkTableName } from '../../connectors/key-value/chunks.ts';
+import { planChunkTable, type ChunkTablePlan } from './chunk-source.ts';
 
 export interface PlannedSplit {
   index: number;
@@ -26,6 +27,16 @@ export interface PlannedSplit {
   bytes: number;
   /** Data.db keys (in the backup store) of the chosen replicas' SSTables. */
   dataKeys: string[];
+  /** Multi-table plans (`MovementPlan.tables`): the table this split reads. */
+  table?: string;
+}
+
+/** One table of a multi-table plan (a TimeSeries movement's slice tables). */
+export interface PlannedTable {
+  table: string;
+  tableId: string;
+  columns: ColumnSpec[];
+  schemaText: string;
 }
 
 /** The full plan, stored as JSON in the warehouse; the splits and the commit read it back. */
@@ -45,9 +56,15 @@ export interface MovementPlan {
   splits: PlannedSplit[];
   /** SchemaFile text, so a split can fix frozen UDT headers like the reader does. */
   schemaText: string;
+  /** Multi-table plans: every table read (the top-level table fields describe the first); each split names its own. */
+  tables?: PlannedTable[];
+  /** TimeSeries movements: [startMs, endMs) of options.timeSeries; items outside are dropped. */
+  timeWindow?: { startMs: number; endMs: number };
+  /** Key-Value movements: the chunk table of the same backup (absent: the backup has none). */
+  chunkTable?: ChunkTablePlan;
 }
 
-async function chooseBackup(job: MovementJob, opened: OpenedStore): Promise<BackupChoice> {
+export async function chooseBackup(job: MovementJob, opened: OpenedStore): Promise<BackupChoice> {
   const { backups } = await discoverBackups(opened.store, opened.root);
   if (backups.length === 0) throw new BackupIncompleteError(`no backup found at ${job.source.backupUrl}`, []);
   return chooseBackupAsOf(opened.store, backups, job.asOf ? new Date(job.asOf) : new Date());
@@ -81,16 +98,6 @@ function replicationOf(schemas: string[], keyspace: string): ReplicationStrategy
   return { class: 'SimpleStrategy', replicationFactor: 1 };
 }
 
-const MULTI_CELL_CAPABLE = /^(ListType|SetType|MapType|UserType)$/;
-
-/** The AbstractType text the merge layout reads: headers leave top-level frozenness implicit, the layout needs FrozenType. */
-function layoutType(type: CassandraType): string {
-  const text = typeToString(type);
-  const inner = unreversed(type);
-  if (!MULTI_CELL_CAPABLE.test(inner.name) || inner.multiCell) return text;
-  return type.name === 'ReversedType' ? `ReversedType(FrozenType(${typeToString(inner)}))` : `FrozenType(${text})`;
-}
-
 async function columnsOf(opened: OpenedStore, dataKey: string, schema: SchemaFile, table: string): Promise<ColumnSpec[]> {
   const sstable = await openSSTable(opened.store, dataKey);
   const header = fixFrozenHeaderTypes(sstable.header, schema, table);
@@ -100,6 +107,19 @@ async function columnsOf(opened: OpenedStore, dataKey: string, schema: SchemaFil
 
 export function connectorTableModel(plan: Pick<MovementPlan, 'keyspace' | 'table' | 'columns'>): TableModel {
   return { keyspace: plan.keyspace, table: plan.table, columns: plan.columns.map(({ name, type, kind }) => ({ name, type, kind })) };
+}
+
+/** The Decider's table model of the job's source table, from the backup a movement would read now (its schema text
+ *  and one SSTable header): column names, kinds and types, a few hundred bytes. */
+export async function describeSourceTable(job: MovementJob, s3: S3ClientOptions): Promise<TableModel> {
+  const opened = openStore(job.source.backupUrl, s3);
+  const choice = await chooseBackup(job, opened);
+  const { keyspace, table } = job.source;
+  const firstKey = planInput(choice.backup, { keyspace, table }).flatMap((n) => n.sstables)[0]?.dataKey;
+  if (!firstKey) throw new BackupIncompleteError(`backup ${choice.backup.name} has no SSTables of ${keyspace}.${table}`, []);
+  const schemas = await loadSchema(opened.store, choice.backup);
+  const schemaText = schemas.find((s) => s.kind === 'cluster-cql' || (s.keyspace === keyspace && s.table === table))?.text ?? '';
+  return connectorTableModel({ keyspace, table, columns: await columnsOf(opened, firstKey, parseSchema(schemaText), table) });
 }
 
 export interface PlanLimits { maxSplits: number; maxSplitBytes: number }
@@ -133,6 +153,9 @@ export async function planSourceSplits(job: MovementJob, backup: ResolvedBackup,
     tableId: backup.tableId, referenceTime: backup.referenceTime, consistency: job.options.consistency,
     columns: await columnsOf(opened, firstKey, schema, table.table), replication: JSON.stringify(replication),
     splits: packPieces(pieces, Math.max(1, limits.maxSplits)), schemaText,
+    // Key-Value: the chunk table of the same backup, read through the same replica choice
+    ...(connector === 'key-value' ? { chunkTable: await planChunkTable(cluster, choices, table.keyspace, chunkTableName(table.table, job.options.keyValue?.chunkTableSuffix),
+      (key, name) => columnsOf(opened, key, parseSchema(schemas.find((s) => s.kind === 'cluster-cql' || (s.keyspace === table.keyspace && s.table === name))?.text ?? ''), name)) } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { selectAll } from '../../engine/compaction/select.ts';
 import { createSSTableSources } from '../../engine/compaction/sstable-source.ts';
 import { createTableLayout } from '../../engine/compaction/table-layout.ts';
 import { DataFileWriter } from '../../engine/iceberg/parquet/data-file-writer.ts';
+import { PartitionedDataFileWriter } from '../../engine/iceberg/parquet/partitioned-writer.ts';
 import { UNPARTITIONED_SPEC } from '../../engine/iceberg/spec/partition-spec.ts';
 import { parseSchema } from '../../engine/sstable/schema.ts';
 import { openSSTable, withHeader } from '../../engine/sstable/sstable-reader.ts';
@@ -20,8 +21,13 @@ import type { S3ClientOptions } from '../../engine/storage/s3.ts';
 import { openStore } from '../../engine/storage/url.ts';
 import type { MovementPlan, PlannedSplit } from './source.ts';
 import { connectorTableModel } from './source.ts';
+import { plannedTableOf } from './time-series-source.ts';
 import { dataRangesOf, openIndexOf } from './index-seek.ts';
 import { createWarehouseIo, dataFileToJson, writeJson } from './warehouse.ts';
+import { CheckpointedWriter, checkpointDue, DEFAULT_CHECKPOINT_BYTES, resumePointOf, type SplitCheckpoint } from './checkpoint.ts';
+import { keyValueSettings } from './chunk-source.ts';
+import { KEY_VALUE_WRITETIME_COLUMNS } from '../../connectors/key-value.ts';
+import type { KeyValueMovement } from '../contracts.ts';
 
 export interface SplitTask {
   s3: S3ClientOptions;
@@ -34,12 +40,22 @@ export interface SplitTask {
   dataLocation: string;
   /** Where the JSON list of DataFile descriptors goes. */
   resultLocation: string;
+  /** The checkpoint of an earlier attempt (from its heartbeat details): its ranges are skipped, its files kept. */
+  resume?: SplitCheckpoint;
+  /** Planned Data.db bytes between checkpoints (default DEFAULT_CHECKPOINT_BYTES). */
+  checkpointBytes?: number;
+  /** Test hook (options.injectSplitFailure): fail with a retryable error once this range is done and checkpointed. */
+  failAfterRange?: number;
+  /** The job's options.keyValue (connector key-value). */
+  keyValue?: KeyValueMovement;
 }
 
-export interface SplitProgress { rangesDone: number; ranges: number; rows: number }
+export interface SplitProgress { rangesDone: number; ranges: number; rows: number; checkpoint?: SplitCheckpoint }
 
 export interface SplitWorkResult {
   rows: number; files: number; bytesRead: number; bytesWritten: number; cpuMs: number;
+  /** Ranges an earlier attempt had checkpointed, which this one skipped (0: a fresh start). */
+  resumedFromRange: number;
   /** Uncompressed Data.db bytes the partition index let the split leave unread, summed over its ranges. */
   bytesSkipped: number;
   /** Object-store calls a pool thread made, for the worker's registry to replay (threads have their own registry). */
@@ -50,27 +66,40 @@ export async function runSplit(task: SplitTask, progress: (p: SplitProgress) => 
   const cpu = process.cpuUsage();
   const elu = performance.eventLoopUtilization();
   const { plan, split } = task;
+  const source = plannedTableOf(plan, split); // in a multi-table plan (TimeSeries slices) each split reads its own table
   const backup = openStore(plan.backupUrl, task.s3);
   const store = new CountingObjectStore(backup.store);
-  const schemaFile = parseSchema(plan.schemaText);
-  const layout = createTableLayout(plan.columns);
+  const schemaFile = parseSchema(source.schemaText);
+  const layout = createTableLayout(source.columns);
   const sstables = await Promise.all(split.dataKeys.map(async (key) => {
     const t = await openSSTable(store, key);
-    return withHeader(t, fixFrozenHeaderTypes(t.header, schemaFile, plan.table));
+    return withHeader(t, fixFrozenHeaderTypes(t.header, schemaFile, source.table));
   }));
   const indexes = await Promise.all(sstables.map((t, i) => openIndexOf(store, split.dataKeys[i]!, t)));
   const connector = await loadConnector(task.connector);
-  const model = connectorTableModel(plan);
-  const options: ConnectorOptions = { referenceTimeSec: Math.floor(Date.parse(plan.referenceTime) / 1000), writetime: task.writetime };
+  const model = connectorTableModel({ keyspace: plan.keyspace, table: source.table, columns: source.columns });
+  const referenceTimeSec = Math.floor(Date.parse(plan.referenceTime) / 1000);
+  const options: ConnectorOptions = {
+    referenceTimeSec, writetime: task.writetime,
+    ...(task.connector === 'key-value' ? { keyValue: keyValueSettings(task.keyValue, plan, store, referenceTimeSec) } : {}),
+    ...(plan.timeWindow ? { timeSeries: { window: plan.timeWindow } } : {}), // the time-series transform's window
+  };
+  const schema = connector.outputSchema(model, options);
+  const spec = connector.partitionSpec?.(schema) ?? UNPARTITIONED_SPEC;
+  const fileName = (first: number) => (n: number) => `split-${split.index}-${first + n}.parquet`;
   const io = createWarehouseIo(task.warehouseUrl, task.s3);
-  const writer = new DataFileWriter({
-    io, schema: connector.outputSchema(model, options), spec: UNPARTITIONED_SPEC, dataLocation: task.dataLocation,
-    fileName: (n) => `split-${split.index}-${n}.parquet`,
-  });
-  const writetime = task.writetime ? plan.columns.filter((c) => c.kind === 'static' || c.kind === 'regular').map((c) => c.name) : [];
-  let rows = 0;
+  const resumed = await resumePointOf(io, task.resume, split.ranges.length);
+  // partitioned files go to one folder per partition, so numbering per sink keeps every name unique
+  const writer = new CheckpointedWriter(io, task.resultLocation, resumed, (first) => (spec.fields.length
+    ? new PartitionedDataFileWriter({ io, schema, spec, dataLocation: task.dataLocation, fileName: fileName(first) })
+    : new DataFileWriter({ io, schema, spec, dataLocation: task.dataLocation, fileName: fileName(first) })), task.resume);
+  const writetime = task.writetime ? source.columns.filter((c) => c.kind === 'static' || c.kind === 'regular').map((c) => c.name)
+    : task.connector === 'key-value' ? [...KEY_VALUE_WRITETIME_COLUMNS] // key-value's write_time needs them
+      : source.columns.filter((c) => connector.writetimeColumns?.includes(c.name)).map((c) => c.name); // so does time-series'
+  let rows = resumed.rows;
   let bytesSkipped = 0;
   for (const [i, r] of split.ranges.entries()) {
+    if (i < resumed.rangesDone) continue; // done by an earlier attempt: its files are kept, its SSTable bytes not read
     const tokenRange = { startExclusive: BigInt(r.start), endInclusive: BigInt(r.end) };
     // only the partitions of the range are read (index seeks); the merge's token filter stays as the exact check
     const dataRanges = await Promise.all(sstables.map((t, k) => dataRangesOf(indexes[k]!, t, tokenRange)));
@@ -82,9 +111,11 @@ export async function runSplit(task: SplitTask, progress: (p: SplitProgress) => 
     for await (const batch of connector.transform(merged, model, options)) {
       rows += batch.numRows;
       await writer.write(new Table(batch));
-      progress({ rangesDone: i, ranges: split.ranges.length, rows });
+      progress({ rangesDone: i, ranges: split.ranges.length, rows, checkpoint: writer.last });
     }
-    progress({ rangesDone: i + 1, ranges: split.ranges.length, rows });
+    if (checkpointDue(split, i, writer.last?.rangesDone ?? 0, task.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES)) await writer.checkpoint(i + 1, rows);
+    progress({ rangesDone: i + 1, ranges: split.ranges.length, rows, checkpoint: writer.last });
+    if (task.failAfterRange === i) throw Object.assign(new Error(`injected failure of split ${split.index} after range ${i}`), { name: 'InjectedSplitFailure' });
   }
   const files = await writer.close();
   await writeJson(io, task.resultLocation, files.map(dataFileToJson));
@@ -94,6 +125,6 @@ export async function runSplit(task: SplitTask, progress: (p: SplitProgress) => 
   const storageRequests = drainStorageObservations();
   return {
     rows, files: files.length, bytesRead: store.counts.bytesRead, bytesWritten: files.reduce((a, f) => a + f.fileSizeInBytes, 0),
-    cpuMs: Math.round(cpuMs), bytesSkipped, storageRequests,
+    cpuMs: Math.round(cpuMs), bytesSkipped, storageRequests, resumedFromRange: resumed.rangesDone,
   };
 }

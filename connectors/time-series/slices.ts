@@ -4,6 +4,8 @@
 // are never deleted, only immutable partitions are split), so they are listed apart and not read (§2.5 option 1);
 // `wide_row` is their routing metadata. The slice suffix is the slice start in UTC: YYYYMMDD, optionally HH, mm, ss.
 
+import { CassbergError } from '../../engine/errors.ts';
+
 export interface TimeWindow {
   /** Inclusive, epoch milliseconds. */
   startMs: number;
@@ -37,10 +39,11 @@ export interface SourceTables {
 export interface SourceTableOptions {
   /** Width of the newest slice (its end is otherwise unknown). */
   sliceSeconds?: number;
+  /** Table-name prefix of the slices: `data` (default) reads `data_<suffix>` and splits `wide_data_<suffix>_<n>`. */
+  family?: string;
 }
 
-const SLICE = /^data_(\d{8}(?:\d{2}){0,3})$/;
-const SPLIT = /^wide_data_(\d{8}(?:\d{2}){0,3})_(\d+)$/;
+const SUFFIX = '(\\d{8}(?:\\d{2}){0,3})';
 
 /** Epoch ms of a slice suffix (`20260328`, `2026032812`, `202603281230`, `20260328123000`), or null if not a date. */
 export function parseSliceStart(suffix: string): number | null {
@@ -60,12 +63,15 @@ export function sourceTables(schemaTables: readonly string[], window: TimeWindow
   const all: SliceTable[] = [];
   const splits: SplitTable[] = [];
   const ignored: SourceTables['ignored'] = [];
+  const family = opts.family ?? 'data';
+  if (!/^[A-Za-z0-9_]+$/.test(family)) throw new CassbergError('DataInvalid', `time-series: slice family "${family}" is not a table-name prefix`, { family });
+  const sliceName = new RegExp(`^${family}_${SUFFIX}$`), splitName = new RegExp(`^wide_${family}_${SUFFIX}_(\\d+)$`);
   for (const table of schemaTables) {
-    const slice = SLICE.exec(table);
-    const split = SPLIT.exec(table);
+    const slice = sliceName.exec(table);
+    const split = splitName.exec(table);
     const start = slice ? parseSliceStart(slice[1]!) : split ? parseSliceStart(split[1]!) : null;
     if (slice && start !== null) all.push({ table, startMs: start, endMs: null });
-    else if (split && start !== null) splits.push({ table, slice: `data_${split[1]}`, ordinal: Number(split[2]) });
+    else if (split && start !== null) splits.push({ table, slice: `${family}_${split[1]}`, ordinal: Number(split[2]) });
     else if (table === 'wide_row') ignored.push({ table, reason: 'wide-partition split metadata' });
     else if (slice || split) ignored.push({ table, reason: 'slice suffix is not a valid UTC date' });
     else ignored.push({ table, reason: 'not a time-slice table' });

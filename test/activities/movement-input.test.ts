@@ -21,4 +21,6 @@ test('errors name the field', () => {
   assert.throws(() => parseMovementInput({ ...valid, destination: { namespace: 'a' } }), /destination\.table/);
   assert.throws(() => parseMovementInput({ ...valid, extra: 1 }), /InvalidConfigError|Unrecognized key/);
   assert.throws(() => parseMovementInput({ ...valid, options: { maxSplits: 0 } }), (err: Error) => err.name === 'InvalidConfigError' && /options\.maxSplits/.test(err.message));
+  assert.throws(() => parseMovementInput({ ...valid, options: { injectSplitFailure: { split: 1, afterRange: -1 } } }), /options\.injectSplitFailure\.afterRange/);
+  assert.deepEqual(parseMovementInput({ ...valid, options: { injectSplitFailure: { split: 1, afterRange: 0 } } }).options?.injectSplitFailure, { split: 1, afterRange: 0 });
 });

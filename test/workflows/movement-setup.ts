@@ -71,10 +71,13 @@ export async function uploadFixtureBackup(stack: MovementStack, root: string, to
 export interface WorkerProcess { child: ChildProcess; pid: number; exited: Promise<number | null>; output(): string }
 
 /** `node --import tsx test/workflows/worker-process.ts --config <file>`; resolves once the worker polls. */
-export async function startWorkerProcess(configFile: string, maxSplitBytes?: number): Promise<WorkerProcess> {
+export async function startWorkerProcess(configFile: string, maxSplitBytes?: number, checkpointBytes?: number): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT, '--config', configFile], {
     cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...(maxSplitBytes ? { CASSBERG_MAX_SPLIT_BYTES: String(maxSplitBytes) } : {}) },
+    env: {
+      ...process.env, ...(maxSplitBytes ? { CASSBERG_MAX_SPLIT_BYTES: String(maxSplitBytes) } : {}),
+      ...(checkpointBytes ? { CASSBERG_SPLIT_CHECKPOINT_BYTES: String(checkpointBytes) } : {}),
+    },
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
