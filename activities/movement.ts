@@ -65,11 +65,17 @@ function attemptInfo(): { attempt: number; heartbeatDetails: unknown } {
   }
 }
 
-/** A pool thread's error comes back as a plain Error carrying the class name; Temporal types failures by constructor,
- *  so without this every thread error would be an `Error` and the retry policy's nonRetryableErrorTypes never match. */
-function asFailureOfItsName(err: Error): Error {
-  if (err.constructor !== Error || err.name === 'Error') return err;
-  const failure = ApplicationFailure.create({ message: err.message, type: err.name, nonRetryable: false });
+/** CassbergError kinds no retry can fix (bad bytes, unsupported formats, incomplete backups, bad config). */
+const FINAL_KINDS = new Set(['DataInvalid', 'FeatureUnsupported', 'PreconditionFailed']);
+
+/** A split's error as a Temporal failure typed by its class name (a pool thread's error arrives as a plain Error
+ *  carrying the name; Temporal types failures by constructor, so nonRetryableErrorTypes would never match), and
+ *  non-retryable when it is a CassbergError of a final kind — e.g. a missing chunk of a key-value item. */
+export function asFailureOfItsName(err: Error): Error {
+  const { kind, retryable } = err as { kind?: string; retryable?: boolean };
+  const final = kind !== undefined && !retryable && FINAL_KINDS.has(kind);
+  if (!final && (err.constructor !== Error || err.name === 'Error')) return err;
+  const failure = ApplicationFailure.create({ message: err.message, type: err.name, nonRetryable: final });
   failure.stack = err.stack ?? '';
   return failure;
 }

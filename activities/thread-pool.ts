@@ -8,7 +8,7 @@ export interface ThreadTask<P> {
   onProgress?: (progress: P) => void;
 }
 
-type Message<R, P> = { type: 'progress'; progress: P } | { type: 'result'; result: R } | { type: 'error'; error: { name: string; message: string; stack?: string } };
+type Message<R, P> = { type: 'progress'; progress: P } | { type: 'result'; result: R } | { type: 'error'; error: { name: string; message: string; stack?: string; kind?: string; retryable?: boolean } };
 
 interface Slot {
   worker: Worker;
@@ -70,7 +70,7 @@ export class ThreadPool<T, R, P = unknown> {
     worker.on('message', (msg: Message<R, P>) => {
       if (msg.type === 'progress') slot.current?.task.onProgress?.(msg.progress);
       else if (msg.type === 'result') settle()?.resolve(msg.result);
-      else settle()?.reject(Object.assign(new Error(msg.error.message), { name: msg.error.name, stack: msg.error.stack }));
+      else settle()?.reject(Object.assign(new Error(msg.error.message), msg.error));
       if (msg.type !== 'progress') this.dispatch();
     });
     const fail = (err: Error): void => {

@@ -21,10 +21,13 @@ test('CPU-bound tasks run on threads while the event loop keeps ticking, on ever
   }
 });
 
-test('an error keeps its name; a thread that exits fails its task and is replaced', async () => {
-  const pool = new ThreadPool<{ ms: number; fail?: string; exit?: boolean }, { threadId: number }>(script, 1);
+test('an error keeps its name, kind and retry flag; a thread that exits fails its task and is replaced', async () => {
+  const pool = new ThreadPool<{ ms: number; fail?: string; invalid?: string; exit?: boolean }, { threadId: number }>(script, 1);
   try {
-    await assert.rejects(pool.run({ ms: 0, fail: 'bad chunk' }), (err: Error) => err.name === 'CorruptInputError' && err.message === 'bad chunk');
+    await assert.rejects(pool.run({ ms: 0, fail: 'bad chunk' }), (err: Error) => err.name === 'CorruptInputError' && err.message === 'nb-1-big-Data.db: bad chunk at offset 4096');
+    // a plain CassbergError is typed only by its kind: the retry policy needs it (activities/movement.ts)
+    await assert.rejects(pool.run({ ms: 0, invalid: 'chunk 3 missing' }), (err: Error & { kind?: string; retryable?: boolean }) =>
+      err.name === 'CassbergError' && err.kind === 'DataInvalid' && err.retryable === false);
     await assert.rejects(pool.run({ ms: 0, exit: true }), /exited with code 3/);
     const ok = await pool.run({ ms: 5 });
     assert.ok(ok.threadId > 0);
