@@ -94,6 +94,7 @@ export const connector: Connector = {
   accepts: (table) => KEY_VALUE_TABLE.check(table),
   outputSchema: keyValueOutputSchema,
   transform,
+  writetimeColumns: KEY_VALUE_WRITETIME_COLUMNS,
 };
 
 export { createKeyValueStats };

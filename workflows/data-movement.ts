@@ -67,8 +67,9 @@ export async function DataMovement(input: DataMovementInput): Promise<MovementOu
     ]);
     progress.phase = 'deciding';
     // the Decider checks the table against the connector's data model, so it needs the table's columns first
-    const model = await acts.describeSource(job);
-    const decision = await acts.decide(job, model);
+    const table = `${job.source.keyspace}.${job.source.table}`;
+    const model = await acts.describeSource.executeWithOptions({ summary: `columns of ${table} from the backup's schema` }, [job]);
+    const decision = await acts.decide.executeWithOptions({ summary: `Connector Controller: which connector moves ${table}` }, [job, model]);
     upsertSearchAttributes([{ key: CASSBERG_CONNECTOR, value: decision.connector }]);
     upsertMemo({ decision: `${decision.connector} (${decision.mode}, rules v${decision.ruleVersion}): ${decision.reason}` });
     progress.connector = decision.connector;
@@ -170,13 +171,14 @@ async function runConnector(
     const { resolveBackup, legacyMove } = proxyActivities<MovementActivities>(legacyActivity);
     const started = Date.now();
     const backup = await resolveBackup(job);
-    const { cost, ...commit } = await legacyMove({ job, backup, commitId, destination });
+    const { cost, ...commit } = await legacyMove.executeWithOptions({ summary: `legacy: whole table through staging into ${destination.namespace}.${destination.table}` }, [{ job, backup, commitId, destination }]);
     return { connector, backup, commit, splits: 1, cost, durationsMs: { legacy: Date.now() - started } };
   }
   const workflowId = `${commitId}/move-${connector}`;
   progress.children.push(workflowId);
   const result: MoveDataResult = await executeChild(MoveData, {
     workflowId,
+    staticSummary: `${connector}: ${job.source.keyspace}.${job.source.table} → ${destination.namespace}.${destination.table}`,
     args: [{ job, connector, destination, commitId }],
   });
   const { cpuMs, bytesRead, bytesWritten } = result.splits;

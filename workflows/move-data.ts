@@ -88,9 +88,10 @@ export async function MoveData(input: MoveDataInput): Promise<MoveDataResult> {
     }
   };
 
-  const backup = await timed('resolve', () => acts.resolveBackup(input.job));
+  const source = `${input.job.source.keyspace}.${input.job.source.table}`;
+  const backup = await timed('resolve', () => acts.resolveBackup.executeWithOptions({ summary: `backup of ${source} as of ${input.job.asOf ?? 'now'}` }, [input.job]));
   progress.phase = 'planning';
-  const plan = await timed('plan', () => acts.planSplits(input.job, backup));
+  const plan = await timed('plan', () => acts.planSplits.executeWithOptions({ summary: `token-range splits of ${source} in backup ${backup.backupId}` }, [input.job, backup]));
   progress.splitCount = plan.splitCount;
   if (plan.splitCount === 0) throw ApplicationFailure.nonRetryable('planner returned no splits', 'EmptyPlan');
 
@@ -102,6 +103,7 @@ export async function MoveData(input: MoveDataInput): Promise<MoveDataResult> {
       const to = Math.min(plan.splitCount, from + SPLITS_PER_BATCH);
       const batch = await executeChild(MoveDataBatch, {
         workflowId: `${workflowInfo().workflowId}/splits-${from}-${to - 1}`,
+        staticSummary: `splits ${from}–${to - 1} of ${plan.splitCount}, ${plan.concurrency} at a time`,
         args: [{ job: input.job, connector: input.connector, planKey: plan.planKey, stagingPrefix, from, to, concurrency: plan.concurrency }],
       });
       addTotals(sum, batch);
@@ -113,7 +115,7 @@ export async function MoveData(input: MoveDataInput): Promise<MoveDataResult> {
 
   progress.phase = 'committing';
   const commit = await timed('commit', () =>
-    commitMovement({
+    commitMovement.executeWithOptions({ summary: `one Iceberg commit of ${plan.splitCount} splits' files to ${input.destination.namespace}.${input.destination.table}` }, [{
       job: input.job,
       connector: input.connector,
       backup,
@@ -121,7 +123,7 @@ export async function MoveData(input: MoveDataInput): Promise<MoveDataResult> {
       stagingPrefix,
       commitId: input.commitId,
       destination: input.destination,
-    }),
+    }]),
   );
   progress.phase = 'done';
   const { preview: _preview, ...planSummary } = plan;
@@ -139,13 +141,14 @@ export async function MoveDataBatch(input: MoveDataBatchInput): Promise<SplitTot
   const runOne = async (): Promise<void> => {
     while (next < input.to) {
       const index = next++;
-      const result: SplitResult = await compactSplit({
+      // the summary names the split in the UI's history (its token ranges are in the plan)
+      const result: SplitResult = await compactSplit.executeWithOptions({ summary: `split ${index}: merge, ${input.connector}, Parquet` }, [{
         job: input.job,
         connector: input.connector,
         planKey: input.planKey,
         index,
         stagingPrefix: input.stagingPrefix,
-      });
+      }]);
       addTotals(totals, { splitsDone: 1, ...result });
     }
   };

@@ -8,7 +8,7 @@ import { discoverBackups } from '../../engine/backup/layout.ts';
 import { estimateRangeBytes, planInput } from '../../engine/backup/planning.ts';
 import { chooseReplicas, parseReplication, type ReplicationStrategy } from '../../engine/backup/replicas.ts';
 import { TokenRing } from '../../engine/backup/ring.ts';
-import { layoutType, type ColumnSpec } from '../../engine/compaction/table-layout.ts';
+import { columnSpecOf, type ColumnSpec } from '../../engine/compaction/table-layout.ts';
 import { BackupIncompleteError } from '../../engine/errors.ts';
 import { splitRange, type TokenRange } from '../../engine/partitioner/token-range.ts';
 import { parseSchema, type SchemaFile } from '../../engine/sstable/schema.ts';
@@ -102,7 +102,8 @@ async function columnsOf(opened: OpenedStore, dataKey: string, schema: SchemaFil
   const sstable = await openSSTable(opened.store, dataKey);
   const header = fixFrozenHeaderTypes(sstable.header, schema, table);
   const model = createTableModel(header, schema.tables.length ? schema : undefined, table);
-  return model.selectOrder.map((c) => ({ name: c.name, type: layoutType(c.type), kind: c.kind }));
+  // columnSpecOf keeps a re-added column's drop time, so the merge ignores cells written before the drop
+  return model.selectOrder.map(columnSpecOf);
 }
 
 export function connectorTableModel(plan: Pick<MovementPlan, 'keyspace' | 'table' | 'columns'>): TableModel {

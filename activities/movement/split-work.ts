@@ -26,7 +26,6 @@ import { dataRangesOf, openIndexOf } from './index-seek.ts';
 import { createWarehouseIo, dataFileToJson, writeJson } from './warehouse.ts';
 import { CheckpointedWriter, checkpointDue, DEFAULT_CHECKPOINT_BYTES, resumePointOf, type SplitCheckpoint } from './checkpoint.ts';
 import { keyValueSettings } from './chunk-source.ts';
-import { KEY_VALUE_WRITETIME_COLUMNS } from '../../connectors/key-value.ts';
 import type { KeyValueMovement } from '../contracts.ts';
 
 export interface SplitTask {
@@ -93,9 +92,9 @@ export async function runSplit(task: SplitTask, progress: (p: SplitProgress) => 
   const writer = new CheckpointedWriter(io, task.resultLocation, resumed, (first) => (spec.fields.length
     ? new PartitionedDataFileWriter({ io, schema, spec, dataLocation: task.dataLocation, fileName: fileName(first) })
     : new DataFileWriter({ io, schema, spec, dataLocation: task.dataLocation, fileName: fileName(first) })), task.resume);
+  // every non-key column when the job asks; else the ones the connector's output needs (key-value's, time-series' write_time)
   const writetime = task.writetime ? source.columns.filter((c) => c.kind === 'static' || c.kind === 'regular').map((c) => c.name)
-    : task.connector === 'key-value' ? [...KEY_VALUE_WRITETIME_COLUMNS] // key-value's write_time needs them
-      : source.columns.filter((c) => connector.writetimeColumns?.includes(c.name)).map((c) => c.name); // so does time-series'
+    : source.columns.filter((c) => connector.writetimeColumns?.includes(c.name)).map((c) => c.name);
   let rows = resumed.rows;
   let bytesSkipped = 0;
   for (const [i, r] of split.ranges.entries()) {

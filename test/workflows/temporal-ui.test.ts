@@ -87,11 +87,20 @@ test('the Temporal UI workflow list finds the movement by cassberg search attrib
   await page.close();
 });
 
+test('the MoveData child\'s page names each split activity by its summary', async () => {
+  const page = await browser.newPage();
+  await page.goto(ui(`/workflows/${encodeURIComponent(`${WORKFLOW_ID}/move-raw`)}`));
+  await waitForText(page, ['MoveData', 'Completed', `token-range splits of ${KEYSPACE}.${TABLE}`, 'one Iceberg commit of'], 'move-data-history');
+  await page.close();
+});
+
 test('the movement page shows the memo summary, the search attributes and a history named after the steps', async () => {
   const page = await browser.newPage();
   await page.goto(ui(`/workflows/${encodeURIComponent(WORKFLOW_ID)}`));
   // the page opens on the event history, newest first
   await waitForText(page, ['DataMovement', 'Completed', 'prepareJob', 'decide', 'MoveData', 'Child Workflow Execution Completed'], 'workflow-history');
+  // activities and children carry one-line summaries the history shows beside their type
+  await waitForText(page, [`Connector Controller: which connector moves ${KEYSPACE}.${TABLE}`, `raw: ${KEYSPACE}.${TABLE} → analytics.ui_movement`], 'workflow-summaries');
   // "Search Attributes" and "Memo" are collapsed sections above the history
   await page.getByText('Search Attributes', { exact: true }).first().click();
   const attributes = await waitForText(page, ['CassbergTable', `${KEYSPACE}.${TABLE}`, 'CassbergOutcome', 'CassbergConnector'], 'workflow-attributes');
