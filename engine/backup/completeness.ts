@@ -1,6 +1,7 @@
 // Is a backup usable? A node backup is complete when its marker exists, its metadata parsed without problems, every
 // referenced object is present with the expected size (and MD5/ETag where comparable), and every SSTable has each
 // component its TOC.txt lists. A cluster backup is complete when every expected node has a complete node backup.
+// A node backup without its marker is in progress while it started less than `inProgressHours` ago, then incomplete.
 // Optionally the Data.db CRC32 is compared with Digest.crc32 (reads every Data.db in full).
 
 import { crc32 } from 'node:zlib';
@@ -17,7 +18,13 @@ export interface CheckOptions {
   checkDigests?: boolean;
   /** Requests in flight at once (default 8). */
   concurrency?: number;
+  /** A node backup started less than this many hours before `now` without its marker is in progress (default 24). */
+  inProgressHours?: number;
+  /** The instant "in progress" is judged at (default: the current time). */
+  now?: Date;
 }
+
+export const DEFAULT_IN_PROGRESS_HOURS = 24;
 
 export interface ClusterVerdict extends Verdict {
   nodes: Map<string, Verdict>;
@@ -91,7 +98,12 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
 export async function checkNodeBackup(store: ObjectStore, backup: NodeBackup, options: CheckOptions = {}): Promise<Verdict> {
   const node = backup.node.name;
   if (!backup.markerPresent) {
-    return { status: 'incomplete', reasons: [`${node}: not finished (${backup.markerKey} missing)`] };
+    const started = backup.started?.at;
+    const ageMs = started ? (options.now ?? new Date()).getTime() - started.getTime() : Infinity;
+    if (ageMs >= 0 && ageMs < (options.inProgressHours ?? DEFAULT_IN_PROGRESS_HOURS) * 3_600_000) {
+      return { status: 'in-progress', reasons: [`${node}: in progress since ${started!.toISOString()} (${backup.markerKey} not written yet)`] };
+    }
+    return { status: 'incomplete', reasons: [`${node}: not finished (${backup.markerKey} missing${started ? `; started ${started.toISOString()}` : ''})`] };
   }
   const reasons = backup.problems.map((p) => `${node}: ${p}`);
   const jobs: { s: SSTableBackup; table: string }[] = [];
@@ -118,12 +130,14 @@ export async function checkClusterBackup(store: ObjectStore, backup: ClusterBack
   const reasons: string[] = [];
   let incomplete = false;
   let damaged = false;
+  let inProgress = false;
   for (const nb of backup.nodeBackups) {
     const v = await checkNodeBackup(store, nb, options);
     nodes.set(nb.node.name, v);
     reasons.push(...v.reasons);
     incomplete ||= v.status === 'incomplete';
     damaged ||= v.status === 'damaged';
+    inProgress ||= v.status === 'in-progress';
   }
   if (backup.expectedNodes.length === 0) {
     reasons.push('no token map found: the expected nodes are unknown');
@@ -136,5 +150,6 @@ export async function checkClusterBackup(store: ObjectStore, backup: ClusterBack
       incomplete = true;
     }
   }
-  return { status: damaged ? 'damaged' : incomplete ? 'incomplete' : 'complete', reasons, nodes };
+  // a node still uploading makes the cluster backup in progress, unless another node already makes it unusable
+  return { status: damaged ? 'damaged' : incomplete ? 'incomplete' : inProgress ? 'in-progress' : 'complete', reasons, nodes };
 }

@@ -93,7 +93,9 @@ export interface ClusterBackup {
   finished?: Stamp;
 }
 
-export type VerdictStatus = 'complete' | 'incomplete' | 'damaged';
+/** `in-progress`: a node backup started recently whose finish marker is not written yet (still uploading, or about to
+ *  be abandoned — after CheckOptions.inProgressHours it counts as incomplete). Only `complete` backups are read. */
+export type VerdictStatus = 'complete' | 'in-progress' | 'incomplete' | 'damaged';
 
 export interface Verdict {
   status: VerdictStatus;

@@ -153,12 +153,18 @@ export function backupScenarios(open: () => Promise<ScenarioStore>): void {
     const a = await checkClusterBackup(store, byName.get('a')!);
     assert.equal(a.status, 'incomplete');
     assert.deepEqual(a.reasons, ['node-3: no node backup (dc dc1)']);
+    // node-2 started moments ago: in progress; a day later the same objects mean it was abandoned
     const b = await checkClusterBackup(store, byName.get('b')!);
     assert.equal(b.status, 'damaged');
+    const started = byName.get('b')!.nodeBackups.find((n) => n.node.name === 'node-2')!.started!.at;
     assert.deepEqual(b.reasons, [
       `node-1: ${USERS}/nb-1-big-Data.db missing`,
-      `node-2: not finished (${root}/dc1/node-2/snapshots/b/tokenmap.json missing)`,
+      `node-2: in progress since ${started.toISOString()} (${root}/dc1/node-2/snapshots/b/tokenmap.json not written yet)`,
     ]);
+    assert.equal(b.nodes.get('node-2')!.status, 'in-progress');
+    const later = await checkClusterBackup(store, byName.get('b')!, { now: new Date(started.getTime() + 25 * 3_600_000) });
+    assert.deepEqual(later.reasons.at(-1), `node-2: not finished (${root}/dc1/node-2/snapshots/b/tokenmap.json missing; started ${started.toISOString()})`);
+    assert.equal(later.nodes.get('node-2')!.status, 'incomplete');
     assert.equal(byName.get('b')!.finished, undefined);
   });
 
@@ -181,6 +187,7 @@ export function backupScenarios(open: () => Promise<ScenarioStore>): void {
     assert.equal(now.backup.name, 'b2');
     assert.deepEqual(now.skipped.map((s) => s.name), ['b3', 'b4']);
     assert.equal(now.skipped[1]!.reason, 'incomplete: node-2: no node backup (dc dc1)');
+    assert.equal(now.skipped[0]!.reason, 'not finished on every node');
     assert.deepEqual(now.topology.map((n) => n.name), ['node-1', 'node-2', 'node-3']);
     assert.deepEqual(now.tables.map((t) => `${t.keyspace}.${t.table}@${t.tableId}:${t.nodes.length}`), [
       'shop.orders@6f0c1b2a-0000-11ef-8000-000000000002:3',
