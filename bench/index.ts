@@ -1,11 +1,13 @@
 // `npm run bench -- <name> [options]`: runs one benchmark (or all) and prints its markdown table; each benchmark also
 // writes its table to bench/results/<name>.md, committed with the machine facts of the run. Options after the name
 // go to that benchmark (`npm run bench -- compaction --scale 20`).
-const BENCHES = ['sstable', 'compaction', 'iceberg', 'movement'];
+const BENCHES = ['sstable', 'compaction', 'oracle-soak', 'iceberg', 'movement'];
 const HELP = `usage: npm run bench -- [${BENCHES.join('|')} …] [options]
   sstable     SSTable decode throughput against sstabledump (CASSBERG_BENCH_SSTABLE_MB, default 512)
   compaction  merge of three replicas against nodetool compact and a CQL scan; peak RSS as partitions widen
               options: --scale MiB (default 520), --wide 10000,100000,1000000, --repeat N, --out file.md
+  oracle-soak the compaction oracle (merged replicas = Cassandra's SELECT) with many seeds, BIG and BTI
+              options: --seeds N per table shape (default 30)
   iceberg     Arrow → Parquet → Iceberg commit against PyIceberg
   movement    DataMovement worker scaling and orchestration overhead
 Without a name every benchmark runs. Results: bench/results/<name>.md.`;
