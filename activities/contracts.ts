@@ -89,6 +89,8 @@ export interface SplitPlan {
   splitCount: number;
   concurrency: number;
   totalBytes: number;
+  /** How replicas were chosen: consistency level, replication and where the replication came from. */
+  replicas: string;
   /** The first few splits, so the plan is readable in history without opening the object. */
   preview: Array<{ index: number; start: string; end: string; bytes: number }>;
 }

@@ -140,6 +140,7 @@ export function createMovementActivities(deps: MovementDeps): MovementActivities
       const concurrency = Math.max(1, Math.min(plan.splits.length, job.options.maxConcurrency ?? 8, bySize));
       return {
         planKey, splitCount: plan.splits.length, concurrency, totalBytes,
+        replicas: `${job.options.consistency} over ${plan.replication} (${plan.replicationSource})`,
         preview: plan.splits.slice(0, 5).map((s) => ({ index: s.index, start: s.ranges[0]!.start, end: s.ranges.at(-1)!.end, bytes: s.bytes })),
       };
     },

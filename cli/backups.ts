@@ -3,7 +3,8 @@
 // backup a movement "as of T" would read.
 
 import type { Command } from 'commander';
-import { chooseBackupAsOf, tablesOf } from '../engine/backup/as-of.ts';
+import { chooseBackupAsOf, loadSchema, tablesOf } from '../engine/backup/as-of.ts';
+import { replicationOf } from '../engine/backup/keyspace.ts';
 import { checkClusterBackup, type CheckOptions, type ClusterVerdict } from '../engine/backup/completeness.ts';
 import { discoverBackups } from '../engine/backup/layout.ts';
 import type { ClusterBackup } from '../engine/backup/model.ts';
@@ -98,10 +99,17 @@ export function registerBackupsCommands(program: Command, deps: BackupsCliDeps =
         table = planInput(b, { keyspace, table: t });
       }
       const tables = tablesOf(b).filter((t) => !t.isSystem);
-      if (opts.json) return out(toJson({ ...summary(b, v), nodeDetails: nodes, tables, table }));
+      // each keyspace's replication as planning will use it, with where it comes from
+      const schemas = await loadSchema(store, b);
+      const keyspaces = [...new Set(tables.map((t) => t.keyspace))].sort().map((keyspace) => {
+        const r = replicationOf(schemas, keyspace);
+        return { keyspace, replication: r.strategy, source: r.source };
+      });
+      if (opts.json) return out(toJson({ ...summary(b, v), nodeDetails: nodes, keyspaces, tables, table }));
       out(`${b.name} (${b.layout}) started ${b.started?.at.toISOString() ?? '-'} finished ${b.finished?.at.toISOString() ?? '-'}: ${v.status}`);
       for (const r of v.reasons) out(`  ! ${r}`);
       for (const n of nodes) out(`  node ${n.name}  dc ${n.dc ?? '-'}  rack ${n.rack ?? '-'}  tokens ${n.tokens}  ${n.verdict}`);
+      for (const k of keyspaces) out(`  keyspace ${k.keyspace}  ${JSON.stringify(k.replication)}  (${k.source})`);
       for (const t of tables) out(`  table ${t.keyspace}.${t.table}  id ${t.tableId ?? '-'}  on ${t.nodes.length} nodes`);
       for (const n of table ?? []) {
         out(`  ${opts.table} on ${n.node}: ${n.sstables.length} sstables, Data.db ${formatBytes(n.dataSizeInBytes)}, all components ${formatBytes(n.totalSizeInBytes)}`);

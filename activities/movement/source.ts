@@ -6,7 +6,8 @@ import { chooseBackupAsOf, loadSchema, type BackupChoice } from '../../engine/ba
 import { checkClusterBackup } from '../../engine/backup/completeness.ts';
 import { discoverBackups } from '../../engine/backup/layout.ts';
 import { estimateRangeBytes, planInput } from '../../engine/backup/planning.ts';
-import { chooseReplicas, parseReplication, type ReplicationStrategy } from '../../engine/backup/replicas.ts';
+import { replicationOf } from '../../engine/backup/keyspace.ts';
+import { chooseReplicas } from '../../engine/backup/replicas.ts';
 import { TokenRing } from '../../engine/backup/ring.ts';
 import { columnSpecOf, type ColumnSpec } from '../../engine/compaction/table-layout.ts';
 import { BackupIncompleteError } from '../../engine/errors.ts';
@@ -53,6 +54,8 @@ export interface MovementPlan {
   columns: ColumnSpec[];
   consistency: string;
   replication: string;
+  /** The schema file the replication came from, or the assumption made without one. */
+  replicationSource: string;
   splits: PlannedSplit[];
   /** SchemaFile text, so a split can fix frozen UDT headers like the reader does. */
   schemaText: string;
@@ -87,15 +90,6 @@ export async function resolveSource(job: MovementJob, s3: S3ClientOptions): Prom
     nodes: ref.nodes,
     totalBytes: nodes.reduce((a, n) => a + n.totalSizeInBytes, 0),
   };
-}
-
-/** Replication from a `CREATE KEYSPACE` in the backup's schema text; else SimpleStrategy RF 1 (the primary owner). */
-function replicationOf(schemas: string[], keyspace: string): ReplicationStrategy {
-  for (const text of schemas) {
-    const m = new RegExp(`CREATE KEYSPACE (?:IF NOT EXISTS )?"?${keyspace}"?\\s+WITH\\s+replication\\s*=\\s*(\\{[^}]*\\})`, 'i').exec(text);
-    if (m) return parseReplication(JSON.parse(m[1]!.replace(/'/g, '"')) as Record<string, string>);
-  }
-  return { class: 'SimpleStrategy', replicationFactor: 1 };
 }
 
 async function columnsOf(opened: OpenedStore, dataKey: string, schema: SchemaFile, table: string): Promise<ColumnSpec[]> {
@@ -136,8 +130,8 @@ export async function planSourceSplits(job: MovementJob, backup: ResolvedBackup,
   const schemaText = schemas.find((s) => s.kind === 'cluster-cql' || (s.keyspace === table.keyspace && s.table === table.table))?.text ?? '';
   const verdict = await checkClusterBackup(opened.store, cluster);
   const ring = new TokenRing(cluster.expectedNodes);
-  const replication = replicationOf(schemas.map((s) => s.text), table.keyspace);
-  const choices = chooseReplicas(ring, replication, job.options.consistency, verdict.nodes);
+  const replication = replicationOf(schemas, table.keyspace);
+  const choices = chooseReplicas(ring, replication.strategy, job.options.consistency, verdict.nodes);
   const inputs = planInput(cluster, table);
   const byNode = new Map(inputs.map((i) => [i.node, i.sstables.map((s) => s.dataKey)]));
   const firstKey = inputs.flatMap((i) => i.sstables)[0]?.dataKey;
@@ -152,7 +146,7 @@ export async function planSourceSplits(job: MovementJob, backup: ResolvedBackup,
   return {
     movementId: job.movementId, connector, backupUrl: job.source.backupUrl, backupId: backup.backupId, ...table,
     tableId: backup.tableId, referenceTime: backup.referenceTime, consistency: job.options.consistency,
-    columns: await columnsOf(opened, firstKey, schema, table.table), replication: JSON.stringify(replication),
+    columns: await columnsOf(opened, firstKey, schema, table.table), replication: JSON.stringify(replication.strategy), replicationSource: replication.source,
     splits: packPieces(pieces, Math.max(1, limits.maxSplits)), schemaText,
     // Key-Value: the chunk table of the same backup, read through the same replica choice
     ...(connector === 'key-value' ? { chunkTable: await planChunkTable(cluster, choices, table.keyspace, chunkTableName(table.table, job.options.keyValue?.chunkTableSuffix),

@@ -119,13 +119,23 @@ export async function loadSchema(store: ObjectStore, backup: ClusterBackup, warn
         out.push(s);
       }
     }
+    // the node-level DESCRIBE SCHEMA output, after the per-table files (which keep table ids and dropped columns)
+    await pushClusterSchema(store, backup, out, warnings);
     return out;
   }
+  await pushClusterSchema(store, backup, out, warnings);
+  return out;
+}
+
+/** The first node's cluster schema.cql; another node's differing text is a warning. */
+async function pushClusterSchema(store: ObjectStore, backup: ClusterBackup, out: SchemaText[], warnings: string[]): Promise<void> {
+  let first: { node: string; text: string } | undefined;
   for (const nb of backup.nodeBackups) {
     if (!nb.schemaKey) continue;
     const text = await readText(store, nb.schemaKey);
-    if (out.length === 0) out.push({ kind: 'cluster-cql', node: nb.node.name, key: nb.schemaKey, text });
-    else if (out[0]!.text !== text) warnings.push(`schema.cql on ${nb.node.name} differs from ${(out[0] as { node: string }).node}'s`);
+    if (!first) {
+      first = { node: nb.node.name, text };
+      out.push({ kind: 'cluster-cql', node: nb.node.name, key: nb.schemaKey, text });
+    } else if (first.text !== text) warnings.push(`schema.cql on ${nb.node.name} differs from ${first.node}'s`);
   }
-  return out;
 }

@@ -73,7 +73,8 @@ export interface NodeBackup {
   snapshotAt?: Stamp;
   /** Every node this node believed in the ring at backup time (its token map), by name. */
   tokenMap: NodeTopology[];
-  /** Cluster-wide schema.cql (Medusa). */
+  /** Cluster-wide schema.cql with CREATE KEYSPACE statements (Medusa's meta/schema.cql; the optional node-level
+   *  `snapshots/<tag>/schema.cql` of the snapshot layout). */
   schemaKey?: string;
   serverVersion?: string;
   tables: TableBackup[];

@@ -4,7 +4,12 @@
 //   <dc>/<node>/<keyspace>/<table>-<id32hex>/snapshots/<tag>/manifest.json      Cassandra's per-table manifest
 //   <dc>/<node>/<keyspace>/<table>-<id32hex>/snapshots/<tag>/schema.cql         Cassandra's per-table schema
 //   <dc>/<node>/<keyspace>/<table>-<id32hex>/snapshots/<tag>/nb-1-big-*.db ...  SSTable components
+//   <dc>/<node>/snapshots/<tag>/schema.cql                                      optional: the whole schema
 //   <dc>/<node>/snapshots/<tag>/tokenmap.json                                   node marker, uploaded LAST
+//
+// The node-level schema.cql is what `cqlsh -e 'DESCRIBE SCHEMA'` prints. Cassandra's per-table schema.cql has no
+// CREATE KEYSPACE, so this file is where a movement learns each keyspace's replication (engine/backup/keyspace.ts);
+// without it, planning assumes SimpleStrategy with replication factor 1 and says so in the plan.
 //
 // For example, on each node after `nodetool snapshot -t <tag>`:
 //
@@ -29,6 +34,8 @@ import { groupSSTables, parseComponentFileName, parseTableDirName, unsafePathRea
 import { parseTokenMap } from './tokenmap.ts';
 
 export const SNAPSHOT_MARKER = 'tokenmap.json';
+/** The node-level `DESCRIBE SCHEMA` output beside the marker. */
+export const NODE_SCHEMA = 'schema.cql';
 
 /** Tags Cassandra generates by itself; never user backups unless a marker says otherwise. */
 const AUTO_TAG = /^(truncated|dropped|pre-scrub|upgrade|pre-upgrade|pre-repair|repair)-\d+/;
@@ -177,6 +184,8 @@ async function readNodeTag(store: ObjectStore, listing: Listing, nt: NodeTag): P
     tables: [],
     problems,
   };
+  const schema = listing.get(listing.key(nt.dc, nt.node, 'snapshots', nt.tag, NODE_SCHEMA));
+  if (schema) backup.schemaKey = schema.key;
   if (marker) {
     try {
       backup.tokenMap = parseTokenMap(await readText(store, marker.key), store.describe(marker.key));

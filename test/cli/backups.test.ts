@@ -39,9 +39,12 @@ test('backups show: nodes, tables and per-node sstables of one table', async () 
   assert.match(lines[0]!, /^weekly \(nodetool-snapshot\) started .* finished .*: complete$/);
   assert.equal(lines[1], '  node node-1  dc dc1  rack r1  tokens 1  complete');
   assert.ok(lines.includes('  table shop.users  id 6f0c1b2a-0000-11ef-8000-000000000001  on 3 nodes'));
+  // a snapshot backup without the node-level schema.cql: the replication planning would assume, and why
+  assert.match(lines.find((l) => l.startsWith('  keyspace shop'))!, /^  keyspace shop  \{"class":"SimpleStrategy","replicationFactor":1\}  \(assumed SimpleStrategy RF 1: the backup's schema has no CREATE KEYSPACE shop/);
   assert.match(lines.find((l) => l.startsWith('  shop.users on node-2'))!, /^  shop\.users on node-2: 1 sstables, Data\.db \d+ B, all components [\d.]+ KiB$/);
   const json = JSON.parse((await run('backups', 'show', `file://${dir}/medusa`, 'nightly-2', '--json')).join('\n'));
   assert.equal(json.verdict, 'incomplete');
+  assert.deepEqual(json.keyspaces, [{ keyspace: 'shop', replication: { class: 'NetworkTopologyStrategy', datacenters: { dc1: 3 } }, source: 'node-1/nightly-2/meta/schema.cql' }]);
   assert.deepEqual(json.nodeDetails.map((n: { name: string; verdict: string }) => `${n.name}:${n.verdict}`), ['node-1:complete', 'node-2:complete', 'node-3:incomplete']);
   await assert.rejects(run('backups', 'show', `file://${dir}/medusa`, 'nope'), /no backup named "nope" under .* \(have: nightly-1, nightly-2\)/);
 });

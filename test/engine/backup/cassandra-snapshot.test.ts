@@ -10,6 +10,7 @@ import { loadSchema } from '../../../engine/backup/as-of.ts';
 import { checkClusterBackup } from '../../../engine/backup/completeness.ts';
 import { discoverBackups } from '../../../engine/backup/layout.ts';
 import { formatTokenMap } from '../../../engine/backup/tokenmap.ts';
+import { replicationOf } from '../../../engine/backup/keyspace.ts';
 import type { ObjectStore } from '../../../engine/storage/object-store.ts';
 import { createS3Client, S3ObjectStore } from '../../../engine/storage/s3.ts';
 import { ensureCassandra, type CassandraNode } from '../../harness/cassandra.ts';
@@ -38,7 +39,8 @@ async function sync(store: ObjectStore, localDir: string, prefix: string): Promi
 test('a real nodetool snapshot, synced with the live data dir, is found, complete and carries the table id', async () => {
   const ks = `bk_real_${process.pid}`;
   const tag = `cassberg-${Date.now()}`;
-  await cassandra.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+  const dc = String((await cassandra.execute(`SELECT data_center FROM system.local`)).first().get('data_center'));
+  await cassandra.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class': 'NetworkTopologyStrategy', '${dc}': 1}`);
   await cassandra.execute(`CREATE TABLE IF NOT EXISTS ${ks}.events (id int PRIMARY KEY, v text)`);
   for (let i = 0; i < 50; i++) await cassandra.execute(`INSERT INTO ${ks}.events (id, v) VALUES (?, ?)`, [i, `value-${i}`]);
   await cassandra.flush(ks);
@@ -57,6 +59,12 @@ test('a real nodetool snapshot, synced with the live data dir, is found, complet
   const store = new S3ObjectStore(createS3Client({ endpoint: s3.endpoint, region: s3.region, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }), bucket);
   const root = 'cluster-1';
   const uploaded = await sync(store, join(cassandra.dataDir, ks), `${root}/${node.dc}/${node.name}/${ks}`);
+  // the node-level schema.cql: what DESCRIBE SCHEMA prints for the keyspaces, from the node's system_schema
+  const keyspaces = (await cassandra.execute(`SELECT keyspace_name, replication FROM system_schema.keyspaces`)).rows.map((r) => {
+    const map = Object.entries(r.get('replication') as Record<string, string>).map(([k, v]) => `'${k}': '${v}'`).join(', ');
+    return `CREATE KEYSPACE ${r.get('keyspace_name')} WITH replication = {${map}}  AND durable_writes = true;\n`;
+  });
+  await store.put(`${root}/${node.dc}/${node.name}/snapshots/${tag}/schema.cql`, new TextEncoder().encode(keyspaces.join('\n')));
   await store.put(`${root}/${node.dc}/${node.name}/snapshots/${tag}/tokenmap.json`, new TextEncoder().encode(formatTokenMap([node])));
 
   const { backups } = await discoverBackups(store, root);
@@ -79,7 +87,12 @@ test('a real nodetool snapshot, synced with the live data dir, is found, complet
   assert.equal(snapshotAt.clock, 'node');
   assert.ok(Math.abs(snapshotAt.at.getTime() - Date.now()) < 600_000);
 
-  const [schema] = await loadSchema(store, b);
+  const schemas = await loadSchema(store, b);
+  const [schema] = schemas;
   assert.equal(schema!.kind, 'table-cql');
   assert.match(schema!.text, new RegExp(`CREATE TABLE IF NOT EXISTS ${ks}\\.events[\\s\\S]*WITH ID = ${tableId}`));
+  // the keyspace's replication as the real node defined it, from the node-level schema.cql
+  assert.deepEqual(replicationOf(schemas, ks), {
+    strategy: { class: 'NetworkTopologyStrategy', datacenters: { [dc]: 1 } }, source: `${root}/${node.dc}/${node.name}/snapshots/${tag}/schema.cql`,
+  });
 });

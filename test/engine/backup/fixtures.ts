@@ -104,7 +104,9 @@ export async function buildMedusaBackup(store: ObjectStore, root: string, o: Med
     if (o.absent?.includes(node.name)) continue;
     const nodeBase = [root, node.name].filter(Boolean).join('/');
     const meta = `${nodeBase}/${o.name}/meta`;
-    await store.put(`${meta}/schema.cql`, enc.encode((o.tables ?? TABLES).map(schemaCql).join('\n')));
+    // Medusa's schema.cql is the node's DESCRIBE SCHEMA: keyspaces first, then their tables
+    const keyspaces = [...new Set((o.tables ?? TABLES).map((t) => t.keyspace))].map((k) => `CREATE KEYSPACE ${k} WITH replication = {'class': 'org.apache.cassandra.locator.NetworkTopologyStrategy', 'dc1': '3'}  AND durable_writes = true;\n`);
+    await store.put(`${meta}/schema.cql`, enc.encode([...keyspaces, ...(o.tables ?? TABLES).map(schemaCql)].join('\n')));
     await store.put(`${meta}/tokenmap.json`, enc.encode(formatTokenMap(nodes)));
     await store.put(`${meta}/server_version.json`, enc.encode('{"server_type": "cassandra", "release_version": "5.0.2"}'));
     if (o.differential) await store.put(`${meta}/differential`, enc.encode('differential'));
