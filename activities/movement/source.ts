@@ -20,6 +20,7 @@ import type { S3ClientOptions } from '../../engine/storage/s3.ts';
 import type { TableModel } from '../../connectors/registry.ts';
 import { chunkTableName } from '../../connectors/key-value/chunks.ts';
 import { planChunkTable, type ChunkTablePlan } from './chunk-source.ts';
+import { sizePiecesByIndex, type SizedPiece } from './range-sizing.ts';
 
 export interface PlannedSplit {
   index: number;
@@ -56,6 +57,8 @@ export interface MovementPlan {
   replication: string;
   /** The schema file the replication came from, or the assumption made without one. */
   replicationSource: string;
+  /** How split bytes were estimated: from the partition indexes, or proportional to token width (and why). */
+  sizing: string;
   splits: PlannedSplit[];
   /** SchemaFile text, so a split can fix frozen UDT headers like the reader does. */
   schemaText: string;
@@ -137,17 +140,19 @@ export async function planSourceSplits(job: MovementJob, backup: ResolvedBackup,
   const firstKey = inputs.flatMap((i) => i.sstables)[0]?.dataKey;
   if (!firstKey) throw new BackupIncompleteError(`backup ${backup.backupId} has no SSTables of ${table.keyspace}.${table.table}`, []);
   const schema = parseSchema(schemaText);
-  const pieces: Array<{ range: TokenRange; bytes: number; dataKeys: string[] }> = [];
+  const pieces: SizedPiece[] = [];
   for (const est of estimateRangeBytes(inputs, choices)) {
     const dataKeys = est.choice.chosen.flatMap((n) => byNode.get(n.name) ?? []);
     const parts = Math.max(1, Math.min(64, Math.ceil(est.dataSizeInBytes / limits.maxSplitBytes)));
     for (const range of splitRange(est.choice.range, parts)) pieces.push({ range, bytes: Math.round(est.dataSizeInBytes / parts), dataKeys });
   }
+  const onDisk = new Map(inputs.flatMap((i) => i.sstables.map((t) => [t.dataKey, t.dataSizeInBytes] as const)));
+  const sizing = await sizePiecesByIndex(opened.store, pieces, onDisk, limits.maxSplitBytes);
   return {
     movementId: job.movementId, connector, backupUrl: job.source.backupUrl, backupId: backup.backupId, ...table,
     tableId: backup.tableId, referenceTime: backup.referenceTime, consistency: job.options.consistency,
     columns: await columnsOf(opened, firstKey, schema, table.table), replication: JSON.stringify(replication.strategy), replicationSource: replication.source,
-    splits: packPieces(pieces, Math.max(1, limits.maxSplits)), schemaText,
+    splits: packPieces(pieces, Math.max(1, limits.maxSplits)), schemaText, sizing,
     // Key-Value: the chunk table of the same backup, read through the same replica choice
     ...(connector === 'key-value' ? { chunkTable: await planChunkTable(cluster, choices, table.keyspace, chunkTableName(table.table, job.options.keyValue?.chunkTableSuffix),
       (key, name) => columnsOf(opened, key, parseSchema(schemas.find((s) => s.kind === 'cluster-cql' || (s.keyspace === table.keyspace && s.table === name))?.text ?? ''), name)) } : {}),
@@ -155,7 +160,7 @@ export async function planSourceSplits(job: MovementJob, backup: ResolvedBackup,
 }
 
 /** Consecutive pieces grouped into at most `maxSplits` splits of about equal bytes. */
-function packPieces(pieces: Array<{ range: TokenRange; bytes: number; dataKeys: string[] }>, maxSplits: number): PlannedSplit[] {
+function packPieces(pieces: SizedPiece[], maxSplits: number): PlannedSplit[] {
   const count = Math.min(maxSplits, pieces.length);
   const total = pieces.reduce((a, p) => a + p.bytes, 0);
   const out: PlannedSplit[] = [];

@@ -4,15 +4,16 @@
 // reads the SSTables of exactly two replicas of its range, the plan says where the replication came from, and the
 // table equals Cassandra's SELECT. A backup without the keyspace definition plans on the stated RF 1 assumption.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import type { DataMovementInput, MovementOutcome } from '../../activities/contracts.ts';
-import { readPlannedSplit } from '../../activities/movement/plan-store.ts';
+import { readPlanHeader, readPlannedSplit } from '../../activities/movement/plan-store.ts';
 import type { NodeTopology } from '../../engine/backup/model.ts';
 import { createS3Client, S3ObjectStore } from '../../engine/storage/s3.ts';
 import type { MoveDataResult } from '../../workflows/move-data.ts';
-import { fixtureInfo, uploadSnapshotBackup } from '../fixtures/backups/make.ts';
+import { FIXTURES, fixtureInfo, uploadSnapshotBackup } from '../fixtures/backups/make.ts';
 import { startS3, type S3Server } from '../harness/s3.ts';
 import { startTemporal, type TemporalServer } from '../harness/temporal.ts';
 import {
@@ -104,6 +105,13 @@ test('without CREATE KEYSPACE in the backup the plan states its RF 1 assumption 
   const { child } = await move('noks-one', url, 'ONE');
   assert.match(child.plan.replicas, /^ONE over \{"class":"SimpleStrategy","replicationFactor":1\} \(assumed SimpleStrategy RF 1: the backup's schema has no CREATE KEYSPACE cassberg_fixtures/);
   for (const nodes of await nodesPerSplit(child, 'prod-noks')) assert.equal(nodes.length, 1);
+  // sized from the partition indexes: every node's SSTables hold the whole fixture, but a range counts only its own
+  // partitions, so the plan adds up to one copy of Data.db (a width-proportional estimate would count three)
+  const header = await readPlanHeader(stack.ctx.io, stack.warehouseUrl, child.plan.planKey);
+  assert.equal(header.sizing, 'partition indexes');
+  const dataDir = join(FIXTURES, 'oa', TABLE);
+  const onDisk = readdirSync(dataDir).filter((f) => f.endsWith('-Data.db')).reduce((n, f) => n + statSync(join(dataDir, f)).size, 0);
+  assert.ok(Math.abs(child.plan.totalBytes - onDisk) <= child.plan.splitCount, `planned ${child.plan.totalBytes} bytes, Data.db holds ${onDisk}`);
   // every node holds the whole fixture here, so primary owners alone still give every row
   assert.deepEqual((await readTable(stack, 'noks_one')).rows, expectedFixtureRows());
 });
