@@ -1,7 +1,8 @@
 // Input sizes for planning: per node, the SSTables of one table with their sizes (from manifests or the listing), and
 // a first estimate of bytes per token range that spreads each node's bytes over the ranges it replicates in
 // proportion to their width. Planning then replaces it with sizes read from the SSTables' partition indexes
-// (activities/movement/range-sizing.ts) and keeps it only when an index is missing.
+// (activities/movement/range-sizing.ts), cutting pieces the index shows too large, and keeps it only when an index
+// is missing or unreadable (the plan's `sizing` says which).
 
 import type { ClusterBackup, SSTableBackup } from './model.ts';
 import type { ReplicaChoice } from './replicas.ts';

@@ -1,10 +1,11 @@
 // Shared by the schedule and robustness suites and bench/movement.ts: a temp cassberg config (temporal-dev.yml's
 // shape) pointing at a harness Temporal and MinIO, worker processes started from it, and reading a moved table back.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { createWarehouseIo } from '../../activities/movement/warehouse.ts';
 import { REPO_ROOT } from '../../dev/config.ts';
@@ -14,6 +15,8 @@ import { scanBatches } from '../../engine/iceberg/scan.ts';
 import type { Snapshot } from '../../engine/iceberg/spec/table-metadata.ts';
 import { createS3Client, S3ObjectStore } from '../../engine/storage/s3.ts';
 import { expectedRows, fixtureInfo, uploadSnapshotBackup } from '../fixtures/backups/make.ts';
+import { startS3, type S3Server } from '../harness/s3.ts';
+import { startTemporal, type TemporalServer } from '../harness/temporal.ts';
 
 export const KEYSPACE = 'cassberg_fixtures';
 export const TABLE = 'deletions_lz4';
@@ -116,4 +119,33 @@ export async function readTable(stack: MovementStack, table: string): Promise<{ 
   const rows: unknown[] = [];
   for await (const b of scanBatches(stack.ctx, metadata)) rows.push(...b.toArray().map((r) => r.toJSON()));
   return { rows: rowsOf(rows), snapshots: metadata.snapshots };
+}
+
+/** A Temporal dev server, MinIO, the movement stack, one worker process and a client: the setup of the suites that
+ *  drive movements through worker processes. close() stops all of it. */
+export interface ProcessStack {
+  temporal: TemporalServer;
+  s3: S3Server;
+  stack: MovementStack;
+  worker: WorkerProcess;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function startProcessStack(taskQueue: string, opts: { ui?: boolean; maxSplitBytes?: number; checkpointBytes?: number } = {}): Promise<ProcessStack> {
+  const [temporal, s3] = await Promise.all([startTemporal({ ui: opts.ui ?? false }), startS3()]);
+  const stack = await movementStack({ temporal, s3 }, taskQueue);
+  const worker = await startWorkerProcess(stack.configFile, opts.maxSplitBytes, opts.checkpointBytes);
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, namespace: temporal.namespace });
+  return {
+    temporal, s3, stack, worker, client,
+    async close() {
+      await stopWorkerProcess(worker);
+      await connection.close();
+      await stack.catalog.close();
+      await Promise.all([temporal.stop(), s3.stop()]);
+      rmSync(stack.dir, { recursive: true, force: true });
+    },
+  };
 }

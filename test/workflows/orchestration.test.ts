@@ -5,52 +5,38 @@
 //  (b) the Decider gets the table's model before deciding: a rule that routes this (non key-value) table to key-value
 //      is refused with a readable reason and the table goes to the rules' default connector.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { DataMovementInput, MovementOutcome, SplitResult } from '../../activities/contracts.ts';
 import { openControllerStore } from '../../connectors/controller/open-store.ts';
 import type { ControllerStore } from '../../connectors/controller/store.ts';
 import { loadTable } from '../../engine/iceberg/commit.ts';
 import { planFiles } from '../../engine/iceberg/scan.ts';
-import { startS3, type S3Server } from '../harness/s3.ts';
-import { startTemporal, type TemporalServer } from '../harness/temporal.ts';
 import {
-  expectedFixtureRows, KEYSPACE, movementStack, readTable, startWorkerProcess, stopWorkerProcess, TABLE, uploadFixtureBackup,
-  type MovementStack, type WorkerProcess,
+  expectedFixtureRows, KEYSPACE, readTable, startProcessStack, TABLE, uploadFixtureBackup, type MovementStack, type ProcessStack,
 } from './movement-setup.ts';
 
 const TASK_QUEUE = 'orchestration';
 
-let temporal: TemporalServer;
-let s3: S3Server;
+let ps: ProcessStack;
 let stack: MovementStack;
-let worker: WorkerProcess;
-let connection: Connection;
 let client: Client;
 let controller: ControllerStore;
 let backup: { backupUrl: string; referenceTime: string };
 
 before(async () => {
-  [temporal, s3] = await Promise.all([startTemporal(), startS3()]);
-  stack = await movementStack({ temporal, s3 }, TASK_QUEUE);
+  // 1 KiB splits; a checkpoint after every range (1 planned byte between checkpoints)
+  ps = await startProcessStack(TASK_QUEUE, { maxSplitBytes: 1024, checkpointBytes: 1 });
+  ({ stack, client } = ps);
   // eight ring ranges of ~300 bytes: with 1 KiB splits and maxSplits 2, two splits of four ranges each
   backup = await uploadFixtureBackup(stack, 'prod-1', 8);
-  // a checkpoint after every range (1 planned byte between checkpoints)
-  worker = await startWorkerProcess(stack.configFile, 1024, 1);
   controller = await openControllerStore(join(stack.dir, 'catalog.db'));
-  connection = await Connection.connect({ address: temporal.address });
-  client = new Client({ connection, namespace: temporal.namespace });
 });
 
 after(async () => {
-  await stopWorkerProcess(worker);
-  await connection?.close();
   await controller?.close();
-  await stack?.catalog.close();
-  await Promise.all([temporal?.stop(), s3?.stop()]);
-  if (stack) rmSync(stack.dir, { recursive: true, force: true });
+  await ps?.close();
 });
 
 function input(destinationTable: string, options: DataMovementInput['options']): DataMovementInput {

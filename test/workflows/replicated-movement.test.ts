@@ -4,20 +4,18 @@
 // reads the SSTables of exactly two replicas of its range, the plan says where the replication came from, and the
 // table equals Cassandra's SELECT. A backup without the keyspace definition plans on the stated RF 1 assumption.
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { DataMovementInput, MovementOutcome } from '../../activities/contracts.ts';
 import { readPlanHeader, readPlannedSplit } from '../../activities/movement/plan-store.ts';
 import type { NodeTopology } from '../../engine/backup/model.ts';
 import { createS3Client, S3ObjectStore } from '../../engine/storage/s3.ts';
 import type { MoveDataResult } from '../../workflows/move-data.ts';
 import { FIXTURES, fixtureInfo, uploadSnapshotBackup } from '../fixtures/backups/make.ts';
-import { startS3, type S3Server } from '../harness/s3.ts';
-import { startTemporal, type TemporalServer } from '../harness/temporal.ts';
 import {
-  expectedFixtureRows, KEYSPACE, movementStack, readTable, startWorkerProcess, stopWorkerProcess, TABLE, type MovementStack, type WorkerProcess,
+  expectedFixtureRows, KEYSPACE, readTable, startProcessStack, TABLE, type MovementStack, type ProcessStack,
 } from './movement-setup.ts';
 
 const TASK_QUEUE = 'replicated';
@@ -27,11 +25,8 @@ const RING: NodeTopology[] = ['node-a', 'node-b', 'node-c'].map((name, i) => ({
   name, dc: 'dc1', rack: 'rack1', tokens: [-7_000_000_000_000_000_000n + BigInt(i) * 1_000_000_000_000_000_000n, 1_000_000_000_000_000_000n + BigInt(i) * 2_000_000_000_000_000_000n],
 }));
 
-let temporal: TemporalServer;
-let s3: S3Server;
+let ps: ProcessStack;
 let stack: MovementStack;
-let worker: WorkerProcess;
-let connection: Connection;
 let client: Client;
 const referenceTime = new Date(fixtureInfo('oa', TABLE).selectedAtSec * 1000).toISOString();
 
@@ -47,20 +42,11 @@ async function upload(root: string, nodes: NodeTopology[], clusterSchema?: strin
 }
 
 before(async () => {
-  [temporal, s3] = await Promise.all([startTemporal(), startS3()]);
-  stack = await movementStack({ temporal, s3 }, TASK_QUEUE);
-  worker = await startWorkerProcess(stack.configFile);
-  connection = await Connection.connect({ address: temporal.address });
-  client = new Client({ connection, namespace: temporal.namespace });
+  ps = await startProcessStack(TASK_QUEUE);
+  ({ stack, client } = ps);
 });
 
-after(async () => {
-  await stopWorkerProcess(worker);
-  await connection?.close();
-  await stack?.catalog.close();
-  await Promise.all([temporal?.stop(), s3?.stop()]);
-  if (stack) rmSync(stack.dir, { recursive: true, force: true });
-});
+after(() => ps?.close());
 
 async function move(id: string, backupUrl: string, consistency: 'ONE' | 'QUORUM' | 'ALL'): Promise<{ outcome: MovementOutcome; child: MoveDataResult }> {
   const input: DataMovementInput = {

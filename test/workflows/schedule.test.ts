@@ -4,49 +4,36 @@
 // from the same config) runs to completion; the Iceberg table is read back against Cassandra's SELECT (select.json).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { DataMovementInput, MovementOutcome } from '../../activities/contracts.ts';
 import { REPO_ROOT } from '../../dev/config.ts';
-import { startS3, type S3Server } from '../harness/s3.ts';
-import { startTemporal, type TemporalServer } from '../harness/temporal.ts';
+import type { TemporalServer } from '../harness/temporal.ts';
 import {
-  expectedFixtureRows, KEYSPACE, movementStack, readTable, startWorkerProcess, stopWorkerProcess, TABLE, uploadFixtureBackup,
-  type MovementStack, type WorkerProcess,
+  expectedFixtureRows, KEYSPACE, readTable, startProcessStack, TABLE, uploadFixtureBackup, type MovementStack, type ProcessStack,
 } from './movement-setup.ts';
 
 const run = promisify(execFile);
 const TEMPORAL_CLI = join(homedir(), '.cache/cassberg/bin/temporal');
 
+let ps: ProcessStack;
 let temporal: TemporalServer;
-let s3: S3Server;
 let stack: MovementStack;
-let worker: WorkerProcess;
-let connection: Connection;
 let client: Client;
 let backup: { backupUrl: string; referenceTime: string };
 
 before(async () => {
-  [temporal, s3] = await Promise.all([startTemporal(), startS3()]);
-  stack = await movementStack({ temporal, s3 }, 'schedule-test');
+  ps = await startProcessStack('schedule-test');
+  ({ temporal, stack, client } = ps);
   backup = await uploadFixtureBackup(stack, 'prod-1', 3);
-  worker = await startWorkerProcess(stack.configFile);
-  connection = await Connection.connect({ address: temporal.address });
-  client = new Client({ connection, namespace: temporal.namespace });
 });
 
-after(async () => {
-  await stopWorkerProcess(worker);
-  await connection?.close();
-  await stack?.catalog.close();
-  await Promise.all([temporal?.stop(), s3?.stop()]);
-  if (stack) rmSync(stack.dir, { recursive: true, force: true });
-});
+after(() => ps?.close());
 
 function input(destinationTable: string): DataMovementInput {
   return {

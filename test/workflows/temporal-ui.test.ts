@@ -7,35 +7,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
 import type { Browser, Page } from 'playwright-core';
 import type { DataMovementInput, MovementOutcome } from '../../activities/contracts.ts';
 import { launchChromium } from '../harness/chromium.ts';
-import { startS3, type S3Server } from '../harness/s3.ts';
-import { startTemporal, type TemporalServer } from '../harness/temporal.ts';
 import {
-  KEYSPACE, movementStack, startWorkerProcess, stopWorkerProcess, TABLE, uploadFixtureBackup, type MovementStack, type WorkerProcess,
+  KEYSPACE, startProcessStack, TABLE, uploadFixtureBackup, type ProcessStack,
 } from './movement-setup.ts';
 
 const TASK_QUEUE = 'temporal-ui';
 const WORKFLOW_ID = 'ui-movement-1';
 
-let temporal: TemporalServer;
-let s3: S3Server;
-let stack: MovementStack;
-let worker: WorkerProcess;
-let connection: Connection;
+let ps: ProcessStack;
 let browser: Browser;
 let outcome: MovementOutcome;
 let shots: string;
 
 before(async () => {
-  [temporal, s3] = await Promise.all([startTemporal({ ui: true }), startS3()]);
-  stack = await movementStack({ temporal, s3 }, TASK_QUEUE);
-  const backup = await uploadFixtureBackup(stack, 'prod-ui', 2);
-  worker = await startWorkerProcess(stack.configFile);
-  connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: temporal.namespace });
+  ps = await startProcessStack(TASK_QUEUE, { ui: true });
+  const backup = await uploadFixtureBackup(ps.stack, 'prod-ui', 2);
+  const client = ps.client;
   const input: DataMovementInput = {
     source: { backupUrl: backup.backupUrl, cluster: 'prod-ui', keyspace: KEYSPACE, table: TABLE },
     destination: { namespace: 'analytics', table: 'ui_movement' },
@@ -48,15 +38,11 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await stopWorkerProcess(worker);
-  await connection?.close();
-  await stack?.catalog.close();
-  await Promise.all([temporal?.stop(), s3?.stop()]);
-  if (stack) rmSync(stack.dir, { recursive: true, force: true });
+  await ps?.close();
   if (shots) rmSync(shots, { recursive: true, force: true });
 });
 
-const ui = (path: string) => `http://127.0.0.1:${temporal.uiPort}/namespaces/${temporal.namespace}${path}`;
+const ui = (path: string) => `http://127.0.0.1:${ps.temporal.uiPort}/namespaces/${ps.temporal.namespace}${path}`;
 
 /** Waits until the page's visible text contains every string (the UI renders after its API calls return). */
 async function waitForText(page: Page, texts: string[], what: string): Promise<string> {
