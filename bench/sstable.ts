@@ -219,7 +219,7 @@ function report(measures: Measure[], facts: { files: number; uncompressed: numbe
     '| Reader | Seconds | MiB/s | Rows/s | Rows |', '|---|---:|---:|---:|---:|', ...lines, '',
     `Each reader ran ${REPEAT} times in a row; the table shows the fastest run. The Cassandra node was stopped before ` +
       `the first timed run. sstabledump's JVM start (fastest of three dumps of a 5-partition fixture): ` +
-      `${facts.jvmStart.toFixed(2)} s. cassberg runs in one Node thread (LZ4 chunks decompressed by lz4-napi on that ` +
+      `${facts.jvmStart.toFixed(2)} s. cassberg runs in one Node thread (LZ4 chunks decompressed by its own block decoder, engine/sstable/lz4-block.ts, on that ` +
       'thread, V8 GC helpers aside); SSTableExport unpinned uses the JVM\'s JIT and GC threads on both cores, pinned it ' +
       'gets one core. sstabledump prints pretty-printed JSON to /dev/null; cassberg\'s JSON paths build the same ' +
       'strings in memory and discard them.', '',
